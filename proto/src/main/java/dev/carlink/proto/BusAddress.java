@@ -1,0 +1,56 @@
+package dev.carlink.proto;
+
+/**
+ * Event-bus addresses between the backend's modules. Every body is the protobuf bytes of the
+ * message named here, in a Vert.x {@code Buffer}. Failures use {@code ReplyException} codes: 400
+ * bad content (final), 401/403 refused, 404 not found or vehicle not connected, 503 not stored
+ * (retry).
+ *
+ * <p>No module calls another module's classes: these addresses are the only seams, so each module
+ * can run in its own process on a clustered event bus.
+ */
+public final class BusAddress {
+
+    /** Request {@code AuthRequest}, reply {@code AuthReply}. Served by the command-service. */
+    public static final String VEHICLE_AUTHENTICATE = "carlink.vehicle.authenticate";
+
+    /**
+     * Request {@code TelemetryIngest}; empty reply once the sample is committed, failure 400 when
+     * invalid, 503 when it could not be stored. Served by telemetry.
+     */
+    public static final String TELEMETRY_INGEST = "carlink.telemetry.ingest";
+
+    /** Publish {@code LatestState} each time a car's latest state advances. Sent by telemetry. */
+    public static final String TELEMETRY_STATE_CHANGED = "carlink.telemetry.state-changed";
+
+    /** Request {@code StateQuery}, reply {@code LatestState}, failure 404 when none. */
+    public static final String TELEMETRY_QUERY_LATEST = "carlink.telemetry.query.latest";
+
+    /** Request {@code HistoryQuery}, reply {@code HistoryPage}. Served by telemetry. */
+    public static final String TELEMETRY_QUERY_HISTORY = "carlink.telemetry.query.history";
+
+    /** Request {@code VehicleEventIngest}; empty reply once stored. Served by the command-service. */
+    public static final String VEHICLE_EVENT_INGEST = "carlink.vehicle.events.ingest";
+
+    /** Request {@code CommandResultIngest}; empty reply once stored. Served by the command-service. */
+    public static final String COMMAND_RESULT_INGEST = "carlink.vehicle.command-results.ingest";
+
+    /** Publish {@code PresenceChange} when a car connects or goes away. Sent by the gateway. */
+    public static final String VEHICLE_PRESENCE = "carlink.vehicle.presence";
+
+    /** Publish {@code CommandTransportAck} when a car's transport acknowledged a command. */
+    public static final String COMMAND_TRANSPORT_ACK = "carlink.gateway.commands.acked";
+
+    private static final String COMMAND_DELIVER_PREFIX = "carlink.gateway.commands.deliver.";
+
+    private BusAddress() {}
+
+    /**
+     * Request {@code vehicle.v1.Command}, reply {@code DeliveryReceipt} once the command was written
+     * to the car. Registered only by the gateway instance that holds the car's session, so "no
+     * handler" (or failure 404) means the car is not connected.
+     */
+    public static String commandDelivery(String vin) {
+        return COMMAND_DELIVER_PREFIX + vin;
+    }
+}
