@@ -1,0 +1,175 @@
+package dev.carlink.command;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of the command-service.
+ *
+ * @param httpHost interface the HTTP API binds to
+ * @param httpPort HTTP port; 0 binds any free port (read it back from the verticle)
+ * @param tokenTtl how long a bearer token from login stays valid
+ * @param passwordHashIterations PBKDF2 iterations for passwords and vehicle secrets
+ * @param deliveryTimeout how long to wait for the gateway to write a command to the car
+ * @param resultTimeout how long a sent command may wait for the car's result before TIMED_OUT
+ * @param sweepInterval how often deadlines of open commands are checked
+ * @param minSterilizationChargePct the cloud refuses sterilization below this state of charge
+ * @param minClimateChargePct the cloud refuses remote climate below this charge unless overridden
+ * @param bootstrapUsers accounts created at start when absent (the first admin, demo accounts)
+ */
+public record CommandServiceConfig(
+        String httpHost,
+        int httpPort,
+        Duration tokenTtl,
+        int passwordHashIterations,
+        Duration deliveryTimeout,
+        Duration resultTimeout,
+        Duration sweepInterval,
+        double minSterilizationChargePct,
+        double minClimateChargePct,
+        List<BootstrapUser> bootstrapUsers) {
+
+    public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(12);
+    /**
+     * PBKDF2-HMAC-SHA256 iterations: about 0.1 s of one core here. Vehicle secrets are 256 random bits,
+     * so their hash needs no more; owners' passwords would welcome OWASP's 600,000 at six times the cost.
+     */
+    public static final int DEFAULT_PASSWORD_HASH_ITERATIONS = 210_000;
+
+    public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_RESULT_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(2);
+    public static final double DEFAULT_MIN_STERILIZATION_CHARGE_PCT = 30;
+    public static final double DEFAULT_MIN_CLIMATE_CHARGE_PCT = 20;
+
+    public CommandServiceConfig {
+        Objects.requireNonNull(httpHost, "httpHost");
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("httpPort must be 0..65535, was " + httpPort);
+        }
+        requirePositive("tokenTtl", tokenTtl);
+        if (passwordHashIterations < 1_000) {
+            throw new IllegalArgumentException(
+                    "passwordHashIterations must be at least 1000, was " + passwordHashIterations);
+        }
+        requirePositive("deliveryTimeout", deliveryTimeout);
+        requirePositive("resultTimeout", resultTimeout);
+        requirePositive("sweepInterval", sweepInterval);
+        requirePercent("minSterilizationChargePct", minSterilizationChargePct);
+        requirePercent("minClimateChargePct", minClimateChargePct);
+        bootstrapUsers = List.copyOf(bootstrapUsers);
+    }
+
+    /** Defaults with no bootstrap accounts. */
+    public static CommandServiceConfig defaults() {
+        return new CommandServiceConfig(
+                DEFAULT_HTTP_HOST,
+                DEFAULT_HTTP_PORT,
+                DEFAULT_TOKEN_TTL,
+                DEFAULT_PASSWORD_HASH_ITERATIONS,
+                DEFAULT_DELIVERY_TIMEOUT,
+                DEFAULT_RESULT_TIMEOUT,
+                DEFAULT_SWEEP_INTERVAL,
+                DEFAULT_MIN_STERILIZATION_CHARGE_PCT,
+                DEFAULT_MIN_CLIMATE_CHARGE_PCT,
+                List.of());
+    }
+
+    public CommandServiceConfig withHttp(String host, int port) {
+        return new CommandServiceConfig(
+                host,
+                port,
+                tokenTtl,
+                passwordHashIterations,
+                deliveryTimeout,
+                resultTimeout,
+                sweepInterval,
+                minSterilizationChargePct,
+                minClimateChargePct,
+                bootstrapUsers);
+    }
+
+    public CommandServiceConfig withPasswordHashIterations(int iterations) {
+        return new CommandServiceConfig(
+                httpHost,
+                httpPort,
+                tokenTtl,
+                iterations,
+                deliveryTimeout,
+                resultTimeout,
+                sweepInterval,
+                minSterilizationChargePct,
+                minClimateChargePct,
+                bootstrapUsers);
+    }
+
+    public CommandServiceConfig withResultTimeout(Duration timeout) {
+        return new CommandServiceConfig(
+                httpHost,
+                httpPort,
+                tokenTtl,
+                passwordHashIterations,
+                deliveryTimeout,
+                timeout,
+                sweepInterval,
+                minSterilizationChargePct,
+                minClimateChargePct,
+                bootstrapUsers);
+    }
+
+    public CommandServiceConfig withBootstrapUsers(List<BootstrapUser> users) {
+        return new CommandServiceConfig(
+                httpHost,
+                httpPort,
+                tokenTtl,
+                passwordHashIterations,
+                deliveryTimeout,
+                resultTimeout,
+                sweepInterval,
+                minSterilizationChargePct,
+                minClimateChargePct,
+                users);
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
+        }
+    }
+
+    private static void requirePercent(String name, double value) {
+        if (!(value >= 0 && value <= 100)) {
+            throw new IllegalArgumentException(name + " must be 0..100, was " + value);
+        }
+    }
+
+    /**
+     * An account to create at start if its username is free.
+     *
+     * @param role OWNER, STAFF or ADMIN
+     */
+    public record BootstrapUser(String username, String password, String role, String displayName) {
+        public BootstrapUser {
+            if (username == null || !username.matches("[a-z][a-z0-9._-]{1,31}")) {
+                throw new IllegalArgumentException(
+                        "username must be 2..32 of [a-z0-9._-] starting with a letter, was " + username);
+            }
+            if (password == null || password.length() < 8) {
+                throw new IllegalArgumentException("password of " + username + " must be at least 8 characters");
+            }
+            if (!List.of("OWNER", "STAFF", "ADMIN").contains(role)) {
+                throw new IllegalArgumentException(
+                        "role of " + username + " must be OWNER, STAFF or ADMIN, was " + role);
+            }
+            displayName = displayName == null || displayName.isBlank() ? username : displayName;
+        }
+
+        @Override
+        public String toString() {
+            return "BootstrapUser[" + username + ", " + role + ", password=****]";
+        }
+    }
+}

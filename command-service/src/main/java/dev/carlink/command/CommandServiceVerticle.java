@@ -1,0 +1,105 @@
+package dev.carlink.command;
+
+import dev.carlink.command.account.AccountService;
+import dev.carlink.command.account.PasswordHasher;
+import dev.carlink.command.bus.VehicleBusHandlers;
+import dev.carlink.command.event.VehicleEventService;
+import dev.carlink.command.fatigue.FatigueLoop;
+import dev.carlink.command.http.ApiRouter;
+import dev.carlink.command.lifecycle.CloudPreconditions;
+import dev.carlink.command.lifecycle.CommandService;
+import dev.carlink.command.state.TelemetryClient;
+import dev.carlink.command.store.Db;
+import dev.carlink.command.task.TaskService;
+import dev.carlink.command.vehicle.VehicleService;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lifecycle of the command-service: wires its services, serves the HTTP API, registers its event-bus
+ * consumers and runs the deadline sweep. The schema must be migrated first ({@link CommandSchema}).
+ */
+public final class CommandServiceVerticle extends VerticleBase {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandServiceVerticle.class);
+
+    private final DataSource dataSource;
+    private final CommandServiceConfig config;
+    private final PrometheusMeterRegistry metrics;
+    private final Clock clock;
+
+    private HttpServer server;
+    private VehicleBusHandlers busHandlers;
+    private long sweepTimer = -1;
+
+    public CommandServiceVerticle(
+            DataSource dataSource, CommandServiceConfig config, PrometheusMeterRegistry metrics, Clock clock) {
+        this.dataSource = dataSource;
+        this.config = config;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public Future<?> start() {
+        Db db = new Db(vertx, dataSource);
+        PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations());
+        AccountService accounts = new AccountService(db, hasher, config.tokenTtl(), clock);
+        VehicleService vehicles = new VehicleService(db, hasher, clock);
+        TelemetryClient telemetry = new TelemetryClient(vertx, config.deliveryTimeout());
+        CommandService commands = new CommandService(
+                vertx,
+                db,
+                telemetry,
+                new CloudPreconditions(config.minSterilizationChargePct(), config.minClimateChargePct()),
+                config.deliveryTimeout(),
+                config.resultTimeout(),
+                clock,
+                metrics);
+        TaskService tasks = new TaskService(db, clock, metrics);
+        VehicleEventService events = new VehicleEventService(db, new FatigueLoop(commands, tasks), metrics);
+        busHandlers = new VehicleBusHandlers(vertx, vehicles, commands, events, metrics);
+
+        sweepTimer = vertx.setPeriodic(config.sweepInterval().toMillis(), id -> commands.sweep()
+                .onSuccess(moved -> {
+                    if (moved > 0) {
+                        log.info("moved commands past their deadline [count: {}]", moved);
+                    }
+                })
+                .onFailure(e -> log.warn("deadline sweep failed, retrying next round [cause: {}]", e.getMessage())));
+
+        HttpServerOptions options =
+                new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort());
+        ApiRouter.Services services =
+                new ApiRouter.Services(accounts, vehicles, commands, tasks, telemetry, db, metrics, clock);
+        return accounts.bootstrap(config.bootstrapUsers())
+                .compose(v -> vehicles.markAllOffline())
+                .compose(v -> busHandlers.register())
+                .compose(v -> vertx.createHttpServer(options)
+                        .requestHandler(ApiRouter.create(vertx, services))
+                        .listen())
+                .onSuccess(s -> {
+                    server = s;
+                    log.info("command-service listening [http: {}:{}]", config.httpHost(), s.actualPort());
+                });
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(sweepTimer);
+        Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+        return closing.compose(v -> busHandlers == null ? Future.succeededFuture() : busHandlers.unregister());
+    }
+
+    /** The bound HTTP port, after start. */
+    public int actualHttpPort() {
+        return server.actualPort();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.carlink.command.account;
+
+import dev.carlink.command.CommandServiceConfig.BootstrapUser;
+import dev.carlink.command.store.Db;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Logins, bearer tokens and the accounts created at start. */
+public final class AccountService {
+
+    private static final Logger log = LoggerFactory.getLogger(AccountService.class);
+
+    /** A successful login. */
+    public record Login(String token, Instant expiresAt, Principal principal) {
+        @Override
+        public String toString() {
+            return "Login[" + principal + ", expiresAt=" + expiresAt + ", token=****]";
+        }
+    }
+
+    private final Db db;
+    private final PasswordHasher hasher;
+    private final Duration tokenTtl;
+    private final Clock clock;
+    private final AccountRepository repository = new AccountRepository();
+    private final SecureRandom random = new SecureRandom();
+    /** Verifying against this keeps unknown usernames as slow as wrong passwords. */
+    private final String decoyHash;
+
+    public AccountService(Db db, PasswordHasher hasher, Duration tokenTtl, Clock clock) {
+        this.db = db;
+        this.hasher = hasher;
+        this.tokenTtl = tokenTtl;
+        this.clock = clock;
+        this.decoyHash = hasher.hash("decoy-password-never-matches");
+    }
+
+    /** Creates each bootstrap account whose username is still free; never changes an existing one. */
+    public Future<Void> bootstrap(List<BootstrapUser> users) {
+        return db.tx(c -> {
+            for (BootstrapUser user : users) {
+                boolean created = repository.insertUserIfAbsent(
+                        c,
+                        user.username(),
+                        hasher.hash(user.password()),
+                        Role.valueOf(user.role()),
+                        user.displayName(),
+                        clock.instant());
+                if (created) {
+                    log.info("created account [username: {}, role: {}]", user.username(), user.role());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Empty when the username or password is wrong (the caller cannot tell which). */
+    public Future<Optional<Login>> login(String username, String password) {
+        return db.tx(c -> {
+            Optional<AccountRepository.StoredUser> user = repository.findUser(c, username);
+            boolean matches = hasher.matches(
+                    password,
+                    user.map(AccountRepository.StoredUser::passwordHash).orElse(decoyHash));
+            if (user.isEmpty() || !matches) {
+                return Optional.empty();
+            }
+            byte[] bytes = new byte[32];
+            random.nextBytes(bytes);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            Instant now = clock.instant();
+            Instant expiresAt = now.plus(tokenTtl);
+            repository.insertSession(c, sha256(token), user.get().id(), now, expiresAt);
+            repository.deleteExpiredSessions(c, now);
+            AccountRepository.StoredUser u = user.get();
+            return Optional.of(new Login(token, expiresAt, new Principal(u.id(), u.username(), u.role())));
+        });
+    }
+
+    /** The principal of a valid, unexpired token. */
+    public Future<Optional<Principal>> authenticate(String token) {
+        String digest = sha256(token);
+        return db.tx(c -> repository.findSession(c, digest, clock.instant()));
+    }
+
+    private static String sha256(String token) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

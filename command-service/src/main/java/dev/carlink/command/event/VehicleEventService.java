@@ -1,0 +1,71 @@
+package dev.carlink.command.event;
+
+import dev.carlink.command.fatigue.FatigueLoop;
+import dev.carlink.command.store.Db;
+import dev.carlink.proto.bus.v1.VehicleEventIngest;
+import dev.carlink.proto.v1.FatigueLevel;
+import dev.carlink.proto.v1.VehicleEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Stores each event a car sends, once, and hands it to the loops that act on it. A task an event opens is
+ * written in the same transaction as the event; an in-car reminder is a command with an id derived from the
+ * event, so a redelivered event never acts twice and a retried one still acts.
+ */
+public final class VehicleEventService {
+
+    private final Db db;
+    private final FatigueLoop fatigue;
+    private final MeterRegistry metrics;
+    private final VehicleEventRepository repository = new VehicleEventRepository();
+
+    public VehicleEventService(Db db, FatigueLoop fatigue, MeterRegistry metrics) {
+        this.db = db;
+        this.fatigue = fatigue;
+        this.metrics = metrics;
+    }
+
+    /** Fails with IllegalArgumentException for an event that can never be stored (bad content). */
+    public Future<Void> ingest(VehicleEventIngest ingest) {
+        VehicleEvent event = ingest.getEvent();
+        if (event.getTimestampMs() <= 0) {
+            return Future.failedFuture(new IllegalArgumentException("timestamp_ms must be set"));
+        }
+        if (event.getSeq() <= 0) {
+            return Future.failedFuture(new IllegalArgumentException("seq must be positive"));
+        }
+        if (event.getKindCase() == VehicleEvent.KindCase.KIND_NOT_SET) {
+            return Future.failedFuture(new IllegalArgumentException("event kind is not set"));
+        }
+        String vin = ingest.getVin();
+        String kind = event.getKindCase().name().toLowerCase(Locale.ROOT);
+        boolean critical =
+                event.hasFatigueAlert() && event.getFatigueAlert().getLevel() == FatigueLevel.FATIGUE_LEVEL_CRITICAL;
+        return db.tx(c -> {
+                    boolean stored = repository.insert(
+                            c,
+                            vin,
+                            event.getSeq(),
+                            Instant.ofEpochMilli(event.getTimestampMs()),
+                            Instant.ofEpochMilli(ingest.getReceivedAtMs()),
+                            kind,
+                            event.toByteArray());
+                    if (stored && critical) {
+                        fatigue.onCritical(c, vin, event);
+                    }
+                    return stored;
+                })
+                .compose(stored -> {
+                    metrics.counter("carlink.events.received", "kind", kind, "duplicate", String.valueOf(!stored))
+                            .increment();
+                    if (event.hasFatigueAlert()
+                            && event.getFatigueAlert().getLevel() == FatigueLevel.FATIGUE_LEVEL_WARNING) {
+                        return fatigue.onWarning(vin, event);
+                    }
+                    return Future.succeededFuture();
+                });
+    }
+}

@@ -1,0 +1,124 @@
+package dev.carlink.command.http;
+
+import dev.carlink.command.account.AccountService;
+import dev.carlink.command.lifecycle.CommandService;
+import dev.carlink.command.state.TelemetryClient;
+import dev.carlink.command.store.Db;
+import dev.carlink.command.task.TaskService;
+import dev.carlink.command.vehicle.VehicleService;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP API: {@code /api/v1/...} for owners and staff, {@code /health} and {@code /metrics} for operators. */
+public final class ApiRouter {
+
+    /** Largest request body accepted; commands and logins are a few hundred bytes. */
+    public static final long MAX_BODY_BYTES = 64 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
+
+    private ApiRouter() {}
+
+    /** Everything the routes need. */
+    public record Services(
+            AccountService accounts,
+            VehicleService vehicles,
+            CommandService commands,
+            TaskService tasks,
+            TelemetryClient telemetry,
+            Db db,
+            PrometheusMeterRegistry metrics,
+            Clock clock) {}
+
+    public static Router create(Vertx vertx, Services s) {
+        Router root = Router.router(vertx);
+        root.route().handler(ctx -> {
+            ctx.addEndHandler(done -> s.metrics()
+                    .counter(
+                            "carlink.http.responses",
+                            "status",
+                            String.valueOf(ctx.response().getStatusCode()))
+                    .increment());
+            ctx.next();
+        });
+        root.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        root.get("/health").handler(ctx -> health(ctx, s.db()));
+        root.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(s.metrics().scrape()));
+
+        Router api = Router.router(vertx);
+        new AccountRoutes(s.accounts(), s.metrics()).mount(api);
+        BearerAuth auth = new BearerAuth(s.accounts(), s.vehicles(), s.metrics());
+        api.route().handler(auth);
+        new VehicleRoutes(vertx, auth, s.vehicles(), s.telemetry(), s.clock()).mount(api);
+        new CommandRoutes(auth, s.commands()).mount(api);
+        new TaskRoutes(s.tasks()).mount(api);
+        new AdminRoutes(s.vehicles()).mount(api);
+        root.route("/api/v1/*").subRouter(api);
+
+        root.route()
+                .last()
+                .handler(ctx -> Problem.send(
+                        ctx, 404, "Not found", "no resource at " + ctx.request().path()));
+        root.route().failureHandler(ctx -> failure(ctx, s.metrics()));
+        return root;
+    }
+
+    private static void health(RoutingContext ctx, Db db) {
+        db.tx(c -> {
+                    try (var st = c.createStatement()) {
+                        st.execute("SELECT 1");
+                    }
+                    return true;
+                })
+                .onSuccess(ok -> Responses.json(
+                        ctx, 200, new JsonObject().put("status", "UP").put("database", "UP")))
+                .onFailure(e -> Responses.json(
+                        ctx,
+                        503,
+                        new JsonObject()
+                                .put("status", "DOWN")
+                                .put("database", "DOWN")
+                                .put("detail", e.getMessage())));
+    }
+
+    private static void failure(RoutingContext ctx, PrometheusMeterRegistry metrics) {
+        int status = ctx.statusCode();
+        Throwable failure = ctx.failure();
+        if (status == 413) {
+            Problem.send(ctx, 413, "Payload too large", "the body may be at most " + MAX_BODY_BYTES + " bytes");
+            return;
+        }
+        if (status >= 400 && status < 500) {
+            Problem.send(ctx, status, "Invalid request", failure == null ? "rejected" : failure.getMessage());
+            return;
+        }
+        if (failure instanceof ReplyException) {
+            metrics.counter("carlink.http.rejected", "reason", "dependency_unavailable")
+                    .increment();
+            log.warn(
+                    "a backend module did not answer [path: {}, cause: {}]",
+                    ctx.request().path(),
+                    failure.getMessage());
+            ctx.response().putHeader("Retry-After", "5");
+            Problem.send(ctx, 503, "Service unavailable", "a backend module did not answer; retry shortly");
+            return;
+        }
+        log.error(
+                "request failed [method: {}, path: {}]",
+                ctx.request().method(),
+                ctx.request().path(),
+                failure);
+        ctx.response().putHeader("Retry-After", "5");
+        Problem.send(ctx, 503, "Service unavailable", "the request could not be completed; retry shortly");
+    }
+}

@@ -1,0 +1,162 @@
+package dev.carlink.command.http;
+
+import dev.carlink.command.lifecycle.FieldError;
+import dev.carlink.command.lifecycle.Json;
+import dev.carlink.command.task.TaskService;
+import dev.carlink.command.task.TaskStatus;
+import dev.carlink.command.vehicle.Vin;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/** Staff's task queue: list, read, claim, resolve, dismiss. */
+final class TaskRoutes {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    private final TaskService tasks;
+
+    TaskRoutes(TaskService tasks) {
+        this.tasks = tasks;
+    }
+
+    void mount(Router api) {
+        api.get("/tasks").handler(this::list);
+        api.get("/tasks/:id").handler(this::one);
+        api.post("/tasks/:id/claim").handler(this::claim);
+        api.post("/tasks/:id/resolve").handler(ctx -> close(ctx, true));
+        api.post("/tasks/:id/dismiss").handler(ctx -> close(ctx, false));
+    }
+
+    private void list(RoutingContext ctx) {
+        if (!BearerAuth.requireStaff(ctx)) {
+            return;
+        }
+        List<TaskStatus> statuses = new ArrayList<>();
+        String rawStatus = ctx.request().getParam("status");
+        if (rawStatus == null) {
+            statuses.addAll(List.of(TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.IN_PROGRESS));
+        } else {
+            for (String s : rawStatus.split(",")) {
+                try {
+                    statuses.add(TaskStatus.valueOf(s.trim()));
+                } catch (IllegalArgumentException e) {
+                    Problem.badField(
+                            ctx, "status", "must be among " + Arrays.toString(TaskStatus.values()) + ", was " + s);
+                    return;
+                }
+            }
+        }
+        String vin = ctx.request().getParam("vin");
+        if (vin != null && !Vin.isValid(vin)) {
+            Problem.badField(ctx, "vin", Vin.describe(vin));
+            return;
+        }
+        int limit;
+        try {
+            String raw = ctx.request().getParam("limit");
+            limit = raw == null ? DEFAULT_LIMIT : Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            Problem.badField(ctx, "limit", "must be a whole number");
+            return;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            Problem.badField(ctx, "limit", "must be 1.." + MAX_LIMIT + ", was " + limit);
+            return;
+        }
+        tasks.list(statuses, vin, limit)
+                .onSuccess(list -> {
+                    JsonArray out = new JsonArray();
+                    list.forEach(t -> out.add(t.toJson()));
+                    Responses.json(ctx, 200, new JsonObject().put("tasks", out));
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private void one(RoutingContext ctx) {
+        Long id = staffAndId(ctx);
+        if (id == null) {
+            return;
+        }
+        tasks.get(id)
+                .onSuccess(found -> {
+                    if (found.isEmpty()) {
+                        Problem.send(ctx, 404, "Not found", "no task " + id);
+                    } else {
+                        Responses.json(ctx, 200, found.get().toJson());
+                    }
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private void claim(RoutingContext ctx) {
+        Long id = staffAndId(ctx);
+        if (id == null) {
+            return;
+        }
+        answer(ctx, tasks.claim(id, BearerAuth.principal(ctx)));
+    }
+
+    private void close(RoutingContext ctx, boolean resolve) {
+        Long id = staffAndId(ctx);
+        if (id == null) {
+            return;
+        }
+        JsonObject body = Bodies.jsonObject(ctx);
+        if (body == null) {
+            return;
+        }
+        String outcome;
+        String note;
+        try {
+            Json.onlyFields(body, Set.of("outcome", "note"));
+            outcome = Json.requiredString(body, "outcome");
+            note = Json.optionalString(body, "note", null);
+            if (outcome.length() > 500) {
+                throw new FieldError("outcome", "must be at most 500 characters");
+            }
+            if (note != null && note.length() > 4000) {
+                throw new FieldError("note", "must be at most 4000 characters");
+            }
+        } catch (FieldError e) {
+            Problem.badField(ctx, e.field(), e.getMessage().substring(e.field().length() + 2));
+            return;
+        }
+        answer(
+                ctx,
+                resolve
+                        ? tasks.resolve(id, BearerAuth.principal(ctx), outcome, note)
+                        : tasks.dismiss(id, BearerAuth.principal(ctx), outcome, note));
+    }
+
+    private static void answer(RoutingContext ctx, Future<TaskService.Step> step) {
+        step.onSuccess(s -> {
+                    switch (s.problem()) {
+                        case NONE ->
+                            Responses.json(ctx, 200, s.task().orElseThrow().toJson());
+                        case NOT_FOUND -> Problem.send(ctx, 404, "Not found", s.message());
+                        case CONFLICT -> Problem.send(ctx, 409, "Conflict", s.message());
+                    }
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private static Long staffAndId(RoutingContext ctx) {
+        if (!BearerAuth.requireStaff(ctx)) {
+            return null;
+        }
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            Problem.badField(ctx, "id", "must be a task number, was " + ctx.pathParam("id"));
+            return null;
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package dev.carlink.command.http;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.carlink.command.lifecycle.CommandService;
+import dev.carlink.command.state.TelemetryClient;
+import dev.carlink.command.vehicle.VehicleService;
+import dev.carlink.command.vehicle.VehicleView;
+import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.bus.v1.LatestState;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** Owners' and staff's view of cars: list, latest state with its age, history, and the live stream. */
+final class VehicleRoutes {
+
+    static final int DEFAULT_HISTORY_LIMIT = 1000;
+    static final int MAX_HISTORY_LIMIT = 10_000;
+    static final Duration DEFAULT_HISTORY_WINDOW = Duration.ofHours(1);
+    static final Duration MAX_HISTORY_WINDOW = Duration.ofDays(31);
+    static final long STREAM_KEEPALIVE_MS = 15_000;
+
+    private final Vertx vertx;
+    private final BearerAuth auth;
+    private final VehicleService vehicles;
+    private final TelemetryClient telemetry;
+    private final Clock clock;
+
+    VehicleRoutes(Vertx vertx, BearerAuth auth, VehicleService vehicles, TelemetryClient telemetry, Clock clock) {
+        this.vertx = vertx;
+        this.auth = auth;
+        this.vehicles = vehicles;
+        this.telemetry = telemetry;
+        this.clock = clock;
+    }
+
+    void mount(Router api) {
+        api.get("/vehicles").handler(this::list);
+        api.get("/vehicles/:vin").handler(this::one);
+        api.get("/vehicles/:vin/state").handler(this::state);
+        api.get("/vehicles/:vin/telemetry").handler(this::history);
+        api.get("/vehicles/:vin/stream").handler(this::stream);
+    }
+
+    private void list(RoutingContext ctx) {
+        vehicles.visibleTo(BearerAuth.principal(ctx))
+                .onSuccess(list -> {
+                    JsonArray out = new JsonArray();
+                    list.forEach(v -> out.add(toJson(v)));
+                    Responses.json(ctx, 200, new JsonObject().put("vehicles", out));
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private void one(RoutingContext ctx) {
+        String vin = BearerAuth.vin(ctx);
+        if (vin == null) {
+            return;
+        }
+        auth.canRead(ctx, vin)
+                .compose(ok ->
+                        ok ? vehicles.find(vin) : io.vertx.core.Future.succeededFuture(Optional.<VehicleView>empty()))
+                .onSuccess(found -> found.ifPresent(v -> Responses.json(ctx, 200, toJson(v))))
+                .onFailure(ctx::fail);
+    }
+
+    private void state(RoutingContext ctx) {
+        String vin = BearerAuth.vin(ctx);
+        if (vin == null) {
+            return;
+        }
+        auth.canRead(ctx, vin)
+                .onSuccess(ok -> {
+                    if (!ok) {
+                        return;
+                    }
+                    vehicles.find(vin)
+                            .compose(vehicle -> telemetry.latest(vin).map(state -> {
+                                if (state.isEmpty()) {
+                                    Problem.send(
+                                            ctx,
+                                            404,
+                                            "No state yet",
+                                            "vehicle " + vin + " has not reported any telemetry");
+                                    return null;
+                                }
+                                JsonObject json = stateJson(state.get(), clock.instant());
+                                vehicle.ifPresent(v -> json.put("online", v.online())
+                                        .put(
+                                                "lastSeenAt",
+                                                v.lastSeenAt() == null
+                                                        ? null
+                                                        : v.lastSeenAt().toString()));
+                                Responses.json(ctx, 200, json);
+                                return null;
+                            }))
+                            .onFailure(ctx::fail);
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /** A state with the age of its data: owners must never mistake old data for now. */
+    static JsonObject stateJson(LatestState state, Instant now) {
+        Instant sampledAt = Instant.ofEpochMilli(state.getTelemetry().getTimestampMs());
+        double age = Math.max(0, Duration.between(sampledAt, now).toMillis()) / 1000.0;
+        return new JsonObject()
+                .put("vin", state.getVin())
+                .put("sampledAt", sampledAt.toString())
+                .put("receivedAt", Instant.ofEpochMilli(state.getReceivedAtMs()).toString())
+                .put("ageSeconds", age)
+                .put("seq", state.getTelemetry().getSeq())
+                .put("signals", TelemetryJson.signals(state.getTelemetry()));
+    }
+
+    private void history(RoutingContext ctx) {
+        String vin = BearerAuth.vin(ctx);
+        if (vin == null) {
+            return;
+        }
+        Instant to;
+        Instant from;
+        int limit;
+        try {
+            to = instantParam(ctx, "to", clock.instant());
+            from = instantParam(ctx, "from", to.minus(DEFAULT_HISTORY_WINDOW));
+            limit = intParam(ctx, "limit", DEFAULT_HISTORY_LIMIT);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        if (!from.isBefore(to)) {
+            Problem.badField(ctx, "from", "must be before to");
+            return;
+        }
+        if (Duration.between(from, to).compareTo(MAX_HISTORY_WINDOW) > 0) {
+            Problem.badField(ctx, "from", "the window may span at most 31 days");
+            return;
+        }
+        if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
+            Problem.badField(ctx, "limit", "must be 1.." + MAX_HISTORY_LIMIT + ", was " + limit);
+            return;
+        }
+        auth.canRead(ctx, vin)
+                .onSuccess(ok -> {
+                    if (!ok) {
+                        return;
+                    }
+                    telemetry
+                            .history(vin, from, to, limit)
+                            .onSuccess(page -> {
+                                JsonArray samples = new JsonArray();
+                                page.getSamplesList().forEach(t -> samples.add(TelemetryJson.sample(t)));
+                                Responses.json(
+                                        ctx,
+                                        200,
+                                        new JsonObject()
+                                                .put("vin", vin)
+                                                .put("from", from.toString())
+                                                .put("to", to.toString())
+                                                .put("truncated", page.getTruncated())
+                                                .put("samples", samples));
+                            })
+                            .onFailure(ctx::fail);
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /**
+     * Server-sent events for one car: {@code state} on every stored sample, {@code command} on every
+     * command change. A comment line every 15 s keeps proxies from closing the stream.
+     */
+    private void stream(RoutingContext ctx) {
+        String vin = BearerAuth.vin(ctx);
+        if (vin == null) {
+            return;
+        }
+        auth.canRead(ctx, vin)
+                .onSuccess(ok -> {
+                    if (!ok) {
+                        return;
+                    }
+                    HttpServerResponse response = ctx.response()
+                            .setChunked(true)
+                            .putHeader("Content-Type", "text/event-stream")
+                            .putHeader("Cache-Control", "no-cache")
+                            .putHeader("X-Accel-Buffering", "no");
+                    response.write(": stream of " + vin + "\n\n");
+                    MessageConsumer<Buffer> states = vertx.eventBus()
+                            .consumer(BusAddress.TELEMETRY_STATE_CHANGED, msg -> {
+                                try {
+                                    LatestState state =
+                                            LatestState.parseFrom(msg.body().getBytes());
+                                    if (state.getVin().equals(vin)) {
+                                        send(response, "state", stateJson(state, clock.instant()));
+                                    }
+                                } catch (InvalidProtocolBufferException e) {
+                                    throw new IllegalStateException("unreadable state on the bus", e);
+                                }
+                            });
+                    MessageConsumer<JsonObject> commands = vertx.eventBus()
+                            .consumer(CommandService.UPDATES_ADDRESS, msg -> {
+                                if (vin.equals(msg.body().getString("vin"))) {
+                                    send(response, "command", msg.body());
+                                }
+                            });
+                    long keepAlive = vertx.setPeriodic(STREAM_KEEPALIVE_MS, id -> {
+                        if (!response.closed()) {
+                            response.write(": keep-alive\n\n");
+                        }
+                    });
+                    response.closeHandler(v -> {
+                        states.unregister();
+                        commands.unregister();
+                        vertx.cancelTimer(keepAlive);
+                    });
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private static void send(HttpServerResponse response, String event, JsonObject data) {
+        if (!response.closed() && !response.writeQueueFull()) {
+            response.write("event: " + event + "\ndata: " + data.encode() + "\n\n");
+        }
+    }
+
+    static JsonObject toJson(VehicleView v) {
+        return new JsonObject()
+                .put("vin", v.vin())
+                .put("name", v.name())
+                .put("owner", v.owner())
+                .put("online", v.online())
+                .put(
+                        "lastSeenAt",
+                        v.lastSeenAt() == null ? null : v.lastSeenAt().toString())
+                .put("protocol", v.protocol())
+                .put("enrolledAt", v.enrolledAt().toString());
+    }
+
+    /** Reads an ISO-8601 instant query parameter; on a bad one answers 400 and throws. */
+    private static Instant instantParam(RoutingContext ctx, String name, Instant fallback) {
+        String raw = ctx.request().getParam(name);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(raw);
+        } catch (DateTimeParseException e) {
+            Problem.badField(ctx, name, "must be an ISO-8601 instant such as 2026-01-31T08:00:00Z, was " + raw);
+            throw new IllegalArgumentException(name);
+        }
+    }
+
+    private static int intParam(RoutingContext ctx, String name, int fallback) {
+        String raw = ctx.request().getParam(name);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            Problem.badField(ctx, name, "must be a whole number, was " + raw);
+            throw new IllegalArgumentException(name);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.carlink.command.lifecycle;
+
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL for commands and their transitions. */
+final class CommandRepository {
+
+    private static final String COLUMNS = "id, vin, type, params::text, status, reason_code, detail, requested_by, "
+            + "created_at, updated_at, expires_at, deadline_at";
+
+    /** Inserts the command and its first transition; false when a command with this id exists. */
+    boolean insert(Connection c, CommandRecord r, String cause) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO command.commands (" + COLUMNS.replace("::text", "")
+                + ") VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+            ps.setObject(1, r.id());
+            ps.setString(2, r.vin());
+            ps.setString(3, r.type().name());
+            ps.setString(4, r.params().encode());
+            ps.setString(5, r.status().name());
+            ps.setString(6, r.reasonCode());
+            ps.setString(7, r.detail());
+            ps.setString(8, r.requestedBy());
+            ps.setTimestamp(9, Timestamp.from(r.createdAt()));
+            ps.setTimestamp(10, Timestamp.from(r.updatedAt()));
+            ps.setTimestamp(11, Timestamp.from(r.expiresAt()));
+            ps.setTimestamp(12, Timestamp.from(r.deadlineAt()));
+            if (ps.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        insertTransition(c, r.id(), null, r.status(), r.createdAt(), cause);
+        return true;
+    }
+
+    Optional<CommandRecord> find(Connection c, UUID id, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM command.commands WHERE id = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setObject(1, id);
+            List<CommandRecord> found = read(ps);
+            return found.stream().findFirst();
+        }
+    }
+
+    List<CommandRecord.Transition> transitions(Connection c, UUID id) throws SQLException {
+        List<CommandRecord.Transition> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT from_status, to_status, at, cause "
+                + "FROM command.command_transitions WHERE command_id = ? ORDER BY id")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String from = rs.getString(1);
+                    out.add(new CommandRecord.Transition(
+                            from == null ? null : CommandStatus.valueOf(from),
+                            CommandStatus.valueOf(rs.getString(2)),
+                            rs.getTimestamp(3).toInstant(),
+                            rs.getString(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    List<CommandRecord> recent(Connection c, String vin, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM command.commands WHERE vin = ? ORDER BY created_at DESC LIMIT ?")) {
+            ps.setString(1, vin);
+            ps.setInt(2, limit);
+            return read(ps);
+        }
+    }
+
+    List<CommandRecord> queued(Connection c, String vin, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS
+                        + " FROM command.commands WHERE vin = ? AND status = 'QUEUED' AND expires_at > ? ORDER BY created_at")) {
+            ps.setString(1, vin);
+            ps.setTimestamp(2, Timestamp.from(now));
+            return read(ps);
+        }
+    }
+
+    List<UUID> pastDeadline(Connection c, Instant now, int limit) throws SQLException {
+        List<UUID> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM command.commands WHERE status = ANY (?) "
+                + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?")) {
+            ps.setArray(1, c.createArrayOf("text", CommandStatus.activeNames()));
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return out;
+    }
+
+    void update(Connection c, CommandRecord r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE command.commands SET status = ?, reason_code = ?, "
+                + "detail = ?, updated_at = ?, deadline_at = ? WHERE id = ?")) {
+            ps.setString(1, r.status().name());
+            ps.setString(2, r.reasonCode());
+            ps.setString(3, r.detail());
+            ps.setTimestamp(4, Timestamp.from(r.updatedAt()));
+            ps.setTimestamp(5, Timestamp.from(r.deadlineAt()));
+            ps.setObject(6, r.id());
+            ps.executeUpdate();
+        }
+    }
+
+    void insertTransition(Connection c, UUID id, CommandStatus from, CommandStatus to, Instant at, String cause)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO command.command_transitions "
+                + "(command_id, from_status, to_status, at, cause) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setObject(1, id);
+            ps.setString(2, from == null ? null : from.name());
+            ps.setString(3, to.name());
+            ps.setTimestamp(4, Timestamp.from(at));
+            ps.setString(5, cause);
+            ps.executeUpdate();
+        }
+    }
+
+    private static List<CommandRecord> read(PreparedStatement ps) throws SQLException {
+        List<CommandRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new CommandRecord(
+                        rs.getObject(1, UUID.class),
+                        rs.getString(2),
+                        CommandType.valueOf(rs.getString(3)),
+                        new JsonObject(rs.getString(4)),
+                        CommandStatus.valueOf(rs.getString(5)),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getTimestamp(9).toInstant(),
+                        rs.getTimestamp(10).toInstant(),
+                        rs.getTimestamp(11).toInstant(),
+                        rs.getTimestamp(12).toInstant(),
+                        List.of()));
+            }
+        }
+        return out;
+    }
+}

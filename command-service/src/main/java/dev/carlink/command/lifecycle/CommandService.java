@@ -1,0 +1,379 @@
+package dev.carlink.command.lifecycle;
+
+import dev.carlink.command.state.TelemetryClient;
+import dev.carlink.command.store.Db;
+import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.bus.v1.CommandTransportAck;
+import dev.carlink.proto.v1.Command;
+import dev.carlink.proto.v1.CommandResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable command lifecycle: checks, stores, dispatches through the gateway, and moves each command
+ * by the gateway's receipts, the car's results and deadlines. Every change is stored with its cause
+ * before anyone is told, and published on {@link #UPDATES_ADDRESS} for live streams.
+ */
+public final class CommandService {
+
+    /** Local publish of a command's JSON view after each stored change. */
+    public static final String UPDATES_ADDRESS = "carlink.command-service.command-updated";
+
+    private static final Logger log = LoggerFactory.getLogger(CommandService.class);
+    private static final int SWEEP_BATCH = 500;
+
+    /**
+     * A request's outcome: the stored command, and the cloud's refusal when it was refused. {@code
+     * existing} is true when a command with the requested id was already stored (nothing new happened).
+     */
+    public record Created(CommandRecord command, Optional<Refusal> refusal, boolean existing) {}
+
+    private final Vertx vertx;
+    private final Db db;
+    private final TelemetryClient telemetry;
+    private final CloudPreconditions preconditions;
+    private final Duration deliveryTimeout;
+    private final Duration resultTimeout;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final CommandRepository repository = new CommandRepository();
+
+    public CommandService(
+            Vertx vertx,
+            Db db,
+            TelemetryClient telemetry,
+            CloudPreconditions preconditions,
+            Duration deliveryTimeout,
+            Duration resultTimeout,
+            Clock clock,
+            MeterRegistry metrics) {
+        this.vertx = vertx;
+        this.db = db;
+        this.telemetry = telemetry;
+        this.preconditions = preconditions;
+        this.deliveryTimeout = deliveryTimeout;
+        this.resultTimeout = resultTimeout;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Checks the cloud's preconditions on the latest state, stores the command (QUEUED, or REJECTED with
+     * the reason) and, when queued, dispatches it.
+     */
+    public Future<Created> request(UUID id, String vin, CommandSpec spec, String requestedBy) {
+        return checkPreconditions(vin, spec).compose(refusal -> {
+            Instant now = clock.instant();
+            Instant expiresAt = now.plus(spec.type().deliveryWindow());
+            CommandRecord record = new CommandRecord(
+                    id,
+                    vin,
+                    spec.type(),
+                    spec.params(),
+                    refusal.isPresent() ? CommandStatus.REJECTED : CommandStatus.QUEUED,
+                    refusal.map(Refusal::code).orElse(null),
+                    refusal.map(Refusal::detail).orElse(null),
+                    requestedBy,
+                    now,
+                    now,
+                    expiresAt,
+                    expiresAt,
+                    List.of());
+            String cause = refusal.isPresent()
+                    ? "refused by the cloud: " + refusal.get().detail()
+                    : "requested by " + requestedBy;
+            return db.tx(c -> repository.insert(c, record, cause)
+                            ? Optional.<CommandRecord>empty()
+                            : repository.find(c, id, false))
+                    .map(existing -> {
+                        if (existing.isPresent()) {
+                            return new Created(existing.get(), Optional.empty(), true);
+                        }
+                        CommandRecord stored = record;
+                        metrics.counter(
+                                        "carlink.commands.created",
+                                        "type",
+                                        spec.type().name())
+                                .increment();
+                        refusal.ifPresent(
+                                r -> metrics.counter("carlink.commands.rejected", "by", "cloud", "reason", r.code())
+                                        .increment());
+                        publishUpdate(stored);
+                        if (refusal.isEmpty()) {
+                            dispatch(stored);
+                        }
+                        return new Created(stored, refusal, false);
+                    });
+        });
+    }
+
+    private Future<Optional<Refusal>> checkPreconditions(String vin, CommandSpec spec) {
+        if (spec instanceof CommandSpec.SterilizationStartSpec sterilization) {
+            return telemetry
+                    .latest(vin)
+                    .map(state -> preconditions.sterilization(sterilization, state, clock.instant()));
+        }
+        if (spec instanceof CommandSpec.ClimateStartSpec climate && !climate.allowLowCharge()) {
+            return telemetry.latest(vin).map(state -> preconditions.climate(climate, state));
+        }
+        return Future.succeededFuture(Optional.empty());
+    }
+
+    /** A command with its transitions, if it exists and belongs to {@code vin}. */
+    public Future<Optional<CommandRecord>> find(String vin, UUID id) {
+        return db.tx(c -> {
+            Optional<CommandRecord> found =
+                    repository.find(c, id, false).filter(r -> r.vin().equals(vin));
+            if (found.isEmpty()) {
+                return found;
+            }
+            return Optional.of(found.get().withTransitions(repository.transitions(c, id)));
+        });
+    }
+
+    public Future<List<CommandRecord>> recent(String vin, int limit) {
+        return db.tx(c -> repository.recent(c, vin, limit));
+    }
+
+    /**
+     * Hands a queued command to the gateway holding the car's session. No session: it stays QUEUED and is
+     * sent when the car comes online, or expires at its deadline.
+     */
+    public void dispatch(CommandRecord record) {
+        Command.Builder command = Command.newBuilder()
+                .setId(record.id().toString())
+                .setVin(record.vin())
+                .setIssuedAtMs(record.createdAt().toEpochMilli())
+                .setExpiresAtMs(record.expiresAt().toEpochMilli());
+        CommandSpec.fromStored(record.type(), record.params()).applyTo(command);
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(deliveryTimeout.toMillis());
+        vertx.eventBus()
+                .<Buffer>request(
+                        BusAddress.commandDelivery(record.vin()),
+                        Buffer.buffer(command.build().toByteArray()),
+                        options)
+                .onSuccess(receipt -> transition(
+                        record.id(),
+                        CommandStatus.SENT,
+                        null,
+                        null,
+                        clock.instant().plus(resultTimeout),
+                        "written to the car's session"))
+                .onFailure(failure -> {
+                    if (isOffline(failure)) {
+                        log.debug("vehicle offline, command waits [vin: {}, command: {}]", record.vin(), record.id());
+                    } else {
+                        log.warn(
+                                "command not handed to the gateway, it stays queued [vin: {}, command: {}, cause: {}]",
+                                record.vin(),
+                                record.id(),
+                                failure.getMessage());
+                    }
+                });
+    }
+
+    private static boolean isOffline(Throwable failure) {
+        return failure instanceof ReplyException e
+                && (e.failureType() == ReplyFailure.NO_HANDLERS || e.failureCode() == 404);
+    }
+
+    /** Sends every queued, unexpired command of a car that just became reachable, oldest first. */
+    public Future<Integer> onVehicleOnline(String vin) {
+        return db.tx(c -> repository.queued(c, vin, clock.instant())).map(queued -> {
+            queued.forEach(this::dispatch);
+            if (!queued.isEmpty()) {
+                log.info("sending queued commands [vin: {}, count: {}]", vin, queued.size());
+            }
+            return queued.size();
+        });
+    }
+
+    /** The car's transport acknowledged the command (MQTT PUBACK): DELIVERED. */
+    public Future<Optional<CommandRecord>> onTransportAck(CommandTransportAck ack) {
+        UUID id;
+        try {
+            id = UUID.fromString(ack.getCommandId());
+        } catch (IllegalArgumentException e) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return transition(
+                id,
+                CommandStatus.DELIVERED,
+                null,
+                null,
+                clock.instant().plus(resultTimeout),
+                "car's transport acknowledged");
+    }
+
+    /**
+     * The car's answer. Fails with {@link UnknownCommandException} when the command does not exist or
+     * belongs to another car; a result that cannot move the command (a duplicate) is accepted and ignored.
+     */
+    public Future<Optional<CommandRecord>> onResult(String vin, CommandResult result) {
+        UUID id;
+        try {
+            id = UUID.fromString(result.getCommandId());
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(
+                    new UnknownCommandException("command_id is not a UUID: " + result.getCommandId()));
+        }
+        String reason = ReasonCodes.name(result.getReason());
+        String detail = result.getDetail().isEmpty() ? null : result.getDetail();
+        return db.tx(c -> {
+                    Optional<CommandRecord> current = repository.find(c, id, true);
+                    if (current.isEmpty() || !current.get().vin().equals(vin)) {
+                        throw new UnknownCommandException("no command " + id + " for vehicle " + vin);
+                    }
+                    CommandRecord command = current.get();
+                    CommandStatus to;
+                    Instant deadline = command.deadlineAt();
+                    switch (result.getStatus()) {
+                        case COMMAND_OUTCOME_IN_PROGRESS -> {
+                            to = CommandStatus.IN_PROGRESS;
+                            CommandSpec spec = CommandSpec.fromStored(command.type(), command.params());
+                            Duration allowance = spec instanceof CommandSpec.SterilizationStartSpec s
+                                    ? s.runAllowance()
+                                    : resultTimeout;
+                            deadline = clock.instant().plus(allowance);
+                        }
+                        case COMMAND_OUTCOME_SUCCEEDED -> to = CommandStatus.SUCCEEDED;
+                        case COMMAND_OUTCOME_FAILED -> to = CommandStatus.FAILED;
+                        case COMMAND_OUTCOME_REJECTED -> to = CommandStatus.REJECTED;
+                        default ->
+                            throw new UnknownCommandException(
+                                    "result status must be IN_PROGRESS, SUCCEEDED, FAILED or REJECTED, was "
+                                            + result.getStatus());
+                    }
+                    String cause = "car answered " + to + (reason == null ? "" : " (" + reason + ")");
+                    return apply(c, command, to, reason, detail, deadline, cause);
+                })
+                .map(this::published);
+    }
+
+    /**
+     * Moves commands past their deadline: QUEUED ones EXPIRED, sent ones TIMED_OUT ("may have
+     * succeeded"; a late answer from the car still settles them).
+     */
+    public Future<Integer> sweep() {
+        Instant now = clock.instant();
+        return db.tx(c -> repository.pastDeadline(c, now, SWEEP_BATCH)).compose(ids -> {
+            List<Future<Optional<CommandRecord>>> moves = ids.stream()
+                    .map(id -> db.tx(c -> {
+                                Optional<CommandRecord> current = repository.find(c, id, true);
+                                if (current.isEmpty()
+                                        || !current.get().status().isActive()
+                                        || current.get().deadlineAt().isAfter(now)) {
+                                    return Optional.<CommandRecord>empty();
+                                }
+                                CommandRecord command = current.get();
+                                return command.status() == CommandStatus.QUEUED
+                                        ? apply(
+                                                c,
+                                                command,
+                                                CommandStatus.EXPIRED,
+                                                "EXPIRED",
+                                                "the car did not connect before " + command.expiresAt(),
+                                                command.deadlineAt(),
+                                                "delivery deadline passed")
+                                        : apply(
+                                                c,
+                                                command,
+                                                CommandStatus.TIMED_OUT,
+                                                "NO_RESULT",
+                                                "no result from the car in time; it may have succeeded",
+                                                command.deadlineAt(),
+                                                "result deadline passed");
+                            })
+                            .map(this::published))
+                    .toList();
+            return Future.join(moves).map(done -> (int) moves.stream()
+                    .filter(f -> f.succeeded() && f.result().isPresent())
+                    .count());
+        });
+    }
+
+    private Future<Optional<CommandRecord>> transition(
+            UUID id, CommandStatus to, String reason, String detail, Instant deadline, String cause) {
+        return db.tx(c -> {
+                    Optional<CommandRecord> current = repository.find(c, id, true);
+                    if (current.isEmpty()) {
+                        return Optional.<CommandRecord>empty();
+                    }
+                    return apply(c, current.get(), to, reason, detail, deadline, cause);
+                })
+                .map(this::published)
+                .onFailure(e -> log.error("command transition not stored [command: {}, to: {}]", id, to, e));
+    }
+
+    /** Stores one transition if the lifecycle allows it; empty when it does not (a late or repeated step). */
+    private Optional<CommandRecord> apply(
+            java.sql.Connection c,
+            CommandRecord current,
+            CommandStatus to,
+            String reason,
+            String detail,
+            Instant deadline,
+            String cause)
+            throws java.sql.SQLException {
+        if (!to.canFollow(current.status())) {
+            log.debug(
+                    "ignored transition [command: {}, from: {}, to: {}, cause: {}]",
+                    current.id(),
+                    current.status(),
+                    to,
+                    cause);
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        CommandRecord next = new CommandRecord(
+                current.id(),
+                current.vin(),
+                current.type(),
+                current.params(),
+                to,
+                reason,
+                detail,
+                current.requestedBy(),
+                current.createdAt(),
+                now,
+                current.expiresAt(),
+                deadline,
+                List.of());
+        repository.update(c, next);
+        repository.insertTransition(c, current.id(), current.status(), to, now, cause);
+        return Optional.of(next);
+    }
+
+    private Optional<CommandRecord> published(Optional<CommandRecord> changed) {
+        changed.ifPresent(record -> {
+            metrics.counter(
+                            "carlink.commands.transitions",
+                            "to",
+                            record.status().name())
+                    .increment();
+            if (record.status() == CommandStatus.REJECTED && record.reasonCode() != null) {
+                metrics.counter("carlink.commands.rejected", "by", "car", "reason", record.reasonCode())
+                        .increment();
+            }
+            publishUpdate(record);
+        });
+        return changed;
+    }
+
+    private void publishUpdate(CommandRecord record) {
+        vertx.eventBus().publish(UPDATES_ADDRESS, record.toJson());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.carlink.command.state;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.bus.v1.HistoryPage;
+import dev.carlink.proto.bus.v1.HistoryQuery;
+import dev.carlink.proto.bus.v1.LatestState;
+import dev.carlink.proto.bus.v1.StateQuery;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Asks the telemetry module, over the event bus, for a car's latest state and history. */
+public final class TelemetryClient {
+
+    private final Vertx vertx;
+    private final DeliveryOptions options;
+
+    public TelemetryClient(Vertx vertx, Duration timeout) {
+        this.vertx = vertx;
+        this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+    }
+
+    /** The latest state, or empty when the car never reported. */
+    public Future<Optional<LatestState>> latest(String vin) {
+        Buffer query = Buffer.buffer(StateQuery.newBuilder().setVin(vin).build().toByteArray());
+        return vertx.eventBus()
+                .<Buffer>request(BusAddress.TELEMETRY_QUERY_LATEST, query, options)
+                .map(reply -> Optional.of(parse(reply.body())))
+                .recover(failure -> failure instanceof ReplyException e && e.failureCode() == 404
+                        ? Future.succeededFuture(Optional.empty())
+                        : Future.failedFuture(failure));
+    }
+
+    /** Raw samples in [from, to), oldest first. */
+    public Future<HistoryPage> history(String vin, Instant from, Instant to, int limit) {
+        HistoryQuery query = HistoryQuery.newBuilder()
+                .setVin(vin)
+                .setFromMs(from.toEpochMilli())
+                .setToMs(to.toEpochMilli())
+                .setLimit(limit)
+                .build();
+        return vertx.eventBus()
+                .<Buffer>request(BusAddress.TELEMETRY_QUERY_HISTORY, Buffer.buffer(query.toByteArray()), options)
+                .map(reply -> {
+                    try {
+                        return HistoryPage.parseFrom(reply.body().getBytes());
+                    } catch (InvalidProtocolBufferException e) {
+                        throw new IllegalStateException("telemetry answered an unreadable history page", e);
+                    }
+                });
+    }
+
+    private static LatestState parse(Buffer body) {
+        try {
+            return LatestState.parseFrom(body.getBytes());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("telemetry answered an unreadable state", e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.carlink.command.task;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for tasks and their timelines. */
+final class TaskRepository {
+
+    private static final String COLUMNS =
+            "id, vin, type, priority, status, assignee, outcome, occurrences, " + "created_at, updated_at, sla_due_at";
+
+    /**
+     * Opens a task or, when one is open for this car and type, counts one more occurrence on it. The
+     * partial unique index makes concurrent triggers meet on one row. Returns the task id and whether
+     * it was new.
+     */
+    long[] openOrAppend(Connection c, String vin, TaskType type, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO command.tasks "
+                + "(vin, type, priority, status, occurrences, created_at, updated_at, sla_due_at) "
+                + "VALUES (?, ?, ?, 'OPEN', 1, ?, ?, ?) "
+                + "ON CONFLICT (vin, type) WHERE status IN ('OPEN', 'CLAIMED', 'IN_PROGRESS') "
+                + "DO UPDATE SET occurrences = command.tasks.occurrences + 1, updated_at = EXCLUDED.updated_at "
+                + "RETURNING id, (xmax = 0)")) {
+            ps.setString(1, vin);
+            ps.setString(2, type.name());
+            ps.setString(3, type.priority().name());
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setTimestamp(5, Timestamp.from(now));
+            ps.setTimestamp(6, Timestamp.from(now.plus(type.sla())));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getBoolean(2) ? 1 : 0};
+            }
+        }
+    }
+
+    void insertEntry(Connection c, long taskId, Instant at, String kind, String author, String text)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO command.task_entries (task_id, at, kind, author, text) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setLong(1, taskId);
+            ps.setTimestamp(2, Timestamp.from(at));
+            ps.setString(3, kind);
+            ps.setString(4, author);
+            ps.setString(5, text);
+            ps.executeUpdate();
+        }
+    }
+
+    Optional<TaskView> find(Connection c, long id, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM command.tasks WHERE id = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setLong(1, id);
+            return read(ps).stream().findFirst();
+        }
+    }
+
+    List<TaskView> list(Connection c, List<String> statuses, String vin, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM command.tasks "
+                + "WHERE status = ANY (?) AND (?::text IS NULL OR vin = ?) "
+                + "ORDER BY CASE priority WHEN 'URGENT' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'NORMAL' THEN 2 ELSE 3 END, "
+                + "sla_due_at, id LIMIT ?")) {
+            ps.setArray(1, c.createArrayOf("text", statuses.toArray()));
+            ps.setString(2, vin);
+            ps.setString(3, vin);
+            ps.setInt(4, limit);
+            return read(ps);
+        }
+    }
+
+    List<TaskView.Entry> timeline(Connection c, long taskId) throws SQLException {
+        List<TaskView.Entry> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT at, kind, author, text FROM command.task_entries WHERE task_id = ? ORDER BY id")) {
+            ps.setLong(1, taskId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new TaskView.Entry(
+                            rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    void updateStatus(Connection c, long id, TaskStatus status, String assignee, String outcome, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE command.tasks SET status = ?, assignee = ?, " + "outcome = ?, updated_at = ? WHERE id = ?")) {
+            ps.setString(1, status.name());
+            ps.setString(2, assignee);
+            ps.setString(3, outcome);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private static List<TaskView> read(PreparedStatement ps) throws SQLException {
+        List<TaskView> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new TaskView(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        TaskType.valueOf(rs.getString(3)),
+                        TaskType.Priority.valueOf(rs.getString(4)),
+                        TaskStatus.valueOf(rs.getString(5)),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getInt(8),
+                        rs.getTimestamp(9).toInstant(),
+                        rs.getTimestamp(10).toInstant(),
+                        rs.getTimestamp(11).toInstant(),
+                        List.of()));
+            }
+        }
+        return out;
+    }
+}

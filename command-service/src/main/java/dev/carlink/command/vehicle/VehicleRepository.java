@@ -1,0 +1,135 @@
+package dev.carlink.command.vehicle;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** SQL for the vehicle registry and presence. */
+final class VehicleRepository {
+
+    private static final String VIEW_COLUMNS =
+            "v.vin, u.username, v.name, v.online, v.last_seen_at, v.protocol, v.enrolled_at";
+    private static final String VIEW_FROM = " FROM command.vehicles v JOIN command.users u ON u.id = v.owner_id";
+
+    OptionalLong findOwnerId(Connection c, String username) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT id FROM command.users WHERE username = ? AND role = 'OWNER'")) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+
+    boolean insert(Connection c, String vin, long ownerId, String name, String secretHash, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO command.vehicles (vin, owner_id, name, secret_hash, enrolled_at) VALUES (?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (vin) DO NOTHING")) {
+            ps.setString(1, vin);
+            ps.setLong(2, ownerId);
+            ps.setString(3, name);
+            ps.setString(4, secretHash);
+            ps.setTimestamp(5, Timestamp.from(now));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    boolean updateSecret(Connection c, String vin, String secretHash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE command.vehicles SET secret_hash = ? WHERE vin = ?")) {
+            ps.setString(1, secretHash);
+            ps.setString(2, vin);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    Optional<String> findSecretHash(Connection c, String vin) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT secret_hash FROM command.vehicles WHERE vin = ?")) {
+            ps.setString(1, vin);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    Optional<VehicleView> find(Connection c, String vin) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + VIEW_COLUMNS + VIEW_FROM + " WHERE v.vin = ?")) {
+            ps.setString(1, vin);
+            List<VehicleView> found = read(ps);
+            return found.stream().findFirst();
+        }
+    }
+
+    List<VehicleView> listByOwner(Connection c, long ownerId) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT " + VIEW_COLUMNS + VIEW_FROM + " WHERE v.owner_id = ? ORDER BY v.vin")) {
+            ps.setLong(1, ownerId);
+            return read(ps);
+        }
+    }
+
+    List<VehicleView> listAll(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + VIEW_COLUMNS + VIEW_FROM + " ORDER BY v.vin")) {
+            return read(ps);
+        }
+    }
+
+    /** Applies a presence change unless a newer one was already applied. */
+    boolean updatePresence(Connection c, String vin, boolean online, String protocol, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE command.vehicles SET online = ?, last_seen_at = ?, "
+                + "protocol = COALESCE(?, protocol), presence_changed = ? "
+                + "WHERE vin = ? AND (presence_changed IS NULL OR presence_changed <= ?)")) {
+            ps.setBoolean(1, online);
+            ps.setTimestamp(2, Timestamp.from(at));
+            ps.setString(3, protocol);
+            ps.setTimestamp(4, Timestamp.from(at));
+            ps.setString(5, vin);
+            ps.setTimestamp(6, Timestamp.from(at));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    void touchLastSeen(Connection c, String vin, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE command.vehicles SET last_seen_at = ? WHERE vin = ? AND (last_seen_at IS NULL OR last_seen_at < ?)")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setString(2, vin);
+            ps.setTimestamp(3, Timestamp.from(at));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Marks every vehicle offline: at start no gateway session of a previous run survives. */
+    int markAllOffline(Connection c, Instant at) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE command.vehicles SET online = false, presence_changed = ? WHERE online")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            return ps.executeUpdate();
+        }
+    }
+
+    private static List<VehicleView> read(PreparedStatement ps) throws SQLException {
+        List<VehicleView> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Timestamp lastSeen = rs.getTimestamp(5);
+                out.add(new VehicleView(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getBoolean(4),
+                        lastSeen == null ? null : lastSeen.toInstant(),
+                        rs.getString(6),
+                        rs.getTimestamp(7).toInstant()));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.carlink.command.vehicle;
+
+import dev.carlink.command.account.PasswordHasher;
+import dev.carlink.command.account.Principal;
+import dev.carlink.command.store.Db;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The vehicle registry: enrollment, secrets, ownership and presence. */
+public final class VehicleService {
+
+    private static final Logger log = LoggerFactory.getLogger(VehicleService.class);
+
+    /** Outcome of enrollment or secret rotation; the secret is shown once and never stored in clear. */
+    public record Enrolled(String vin, String owner, String secret) {
+        @Override
+        public String toString() {
+            return "Enrolled[" + vin + ", owner=" + owner + ", secret=****]";
+        }
+    }
+
+    /** Why enrollment failed. */
+    public enum EnrollFailure {
+        UNKNOWN_OWNER,
+        ALREADY_ENROLLED
+    }
+
+    /** Either an enrollment or why not. */
+    public record EnrollResult(Optional<Enrolled> enrolled, Optional<EnrollFailure> failure) {}
+
+    /** Result of checking a car's credentials. */
+    public enum AuthOutcome {
+        AUTHENTICATED,
+        UNKNOWN_VIN,
+        BAD_SECRET
+    }
+
+    /** What a principal may do with a car. */
+    public enum Access {
+        /** The car is the principal's, or the principal is staff. */
+        GRANTED,
+        /** The car exists but is someone else's. */
+        FORBIDDEN,
+        /** No such car (staff only; owners get FORBIDDEN so VINs cannot be probed). */
+        NOT_FOUND
+    }
+
+    private final Db db;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+    private final VehicleRepository repository = new VehicleRepository();
+    private final String decoyHash;
+
+    public VehicleService(Db db, PasswordHasher hasher, Clock clock) {
+        this.db = db;
+        this.hasher = hasher;
+        this.clock = clock;
+        this.decoyHash = hasher.hash("decoy-secret-never-matches");
+    }
+
+    public Future<EnrollResult> enroll(Vin vin, String ownerUsername, String name) {
+        return db.tx(c -> {
+            OptionalLong ownerId = repository.findOwnerId(c, ownerUsername);
+            if (ownerId.isEmpty()) {
+                return new EnrollResult(Optional.empty(), Optional.of(EnrollFailure.UNKNOWN_OWNER));
+            }
+            String secret = hasher.newSecret();
+            boolean inserted =
+                    repository.insert(c, vin.value(), ownerId.getAsLong(), name, hasher.hash(secret), clock.instant());
+            if (!inserted) {
+                return new EnrollResult(Optional.empty(), Optional.of(EnrollFailure.ALREADY_ENROLLED));
+            }
+            log.info("enrolled vehicle [vin: {}, owner: {}]", vin, ownerUsername);
+            return new EnrollResult(Optional.of(new Enrolled(vin.value(), ownerUsername, secret)), Optional.empty());
+        });
+    }
+
+    /** A new secret for an enrolled car; empty when the VIN is not enrolled. */
+    public Future<Optional<Enrolled>> rotateSecret(Vin vin) {
+        return db.tx(c -> {
+            Optional<VehicleView> vehicle = repository.find(c, vin.value());
+            if (vehicle.isEmpty()) {
+                return Optional.<Enrolled>empty();
+            }
+            String secret = hasher.newSecret();
+            repository.updateSecret(c, vin.value(), hasher.hash(secret));
+            log.info("rotated vehicle secret [vin: {}]", vin);
+            return Optional.of(new Enrolled(vin.value(), vehicle.get().owner(), secret));
+        });
+    }
+
+    public Future<AuthOutcome> authenticate(String vin, String secret) {
+        return db.tx(c -> {
+            Optional<String> stored = repository.findSecretHash(c, vin);
+            boolean matches = hasher.matches(secret, stored.orElse(decoyHash));
+            if (stored.isEmpty()) {
+                return AuthOutcome.UNKNOWN_VIN;
+            }
+            return matches ? AuthOutcome.AUTHENTICATED : AuthOutcome.BAD_SECRET;
+        });
+    }
+
+    public Future<List<VehicleView>> visibleTo(Principal principal) {
+        return db.tx(c ->
+                principal.role().isStaff() ? repository.listAll(c) : repository.listByOwner(c, principal.userId()));
+    }
+
+    public Future<Optional<VehicleView>> find(String vin) {
+        return db.tx(c -> repository.find(c, vin));
+    }
+
+    /** Reading a car's data: owners their own cars, staff any car. */
+    public Future<Access> readAccess(Principal principal, String vin) {
+        return find(vin).map(vehicle -> {
+            if (vehicle.isEmpty()) {
+                return principal.role().isStaff() ? Access.NOT_FOUND : Access.FORBIDDEN;
+            }
+            return principal.role().isStaff() || vehicle.get().owner().equals(principal.username())
+                    ? Access.GRANTED
+                    : Access.FORBIDDEN;
+        });
+    }
+
+    /** Commanding a car: only its owner. */
+    public Future<Access> commandAccess(Principal principal, String vin) {
+        return find(vin).map(vehicle -> {
+            if (vehicle.isEmpty()) {
+                return principal.role().isStaff() ? Access.NOT_FOUND : Access.FORBIDDEN;
+            }
+            return vehicle.get().owner().equals(principal.username()) ? Access.GRANTED : Access.FORBIDDEN;
+        });
+    }
+
+    public Future<Boolean> updatePresence(String vin, boolean online, String protocol, Instant at) {
+        return db.tx(c -> repository.updatePresence(c, vin, online, protocol, at));
+    }
+
+    public Future<Void> touchLastSeen(String vin, Instant at) {
+        return db.tx(c -> {
+            repository.touchLastSeen(c, vin, at);
+            return null;
+        });
+    }
+
+    public Future<Integer> markAllOffline() {
+        return db.tx(c -> repository.markAllOffline(c, clock.instant()));
+    }
+}
