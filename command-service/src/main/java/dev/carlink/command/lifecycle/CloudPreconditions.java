@@ -76,8 +76,12 @@ public final class CloudPreconditions {
                         "occupancy of seat " + position(seat) + " is unknown");
             }
         }
-        if (t.getChildPresence() == ChildPresence.CHILD_PRESENCE_DETECTED) {
-            return refuse(ReasonCode.REASON_CODE_CHILD_PRESENT, "a child is detected in the cabin");
+        if (t.getChildPresence() != ChildPresence.CHILD_PRESENCE_NOT_DETECTED) {
+            return refuse(
+                    ReasonCode.REASON_CODE_CHILD_PRESENT,
+                    t.getChildPresence() == ChildPresence.CHILD_PRESENCE_DETECTED
+                            ? "a child is detected in the cabin"
+                            : "child presence is unknown");
         }
         for (Door door : t.getDoorsList()) {
             if (door.getIsOpen()) {

@@ -68,6 +68,8 @@ class CloudPreconditionsTest {
         assertThat(sterilize(Telemetry.Builder::clearSeats)).contains(ReasonCode.REASON_CODE_SEAT_OCCUPANCY_UNKNOWN);
         assertThat(sterilize(t -> t.setChildPresence(ChildPresence.CHILD_PRESENCE_DETECTED)))
                 .contains(ReasonCode.REASON_CODE_CHILD_PRESENT);
+        assertThat(sterilize(t -> t.setChildPresence(ChildPresence.CHILD_PRESENCE_UNKNOWN)))
+                .contains(ReasonCode.REASON_CODE_CHILD_PRESENT);
         assertThat(sterilize(t -> t.setDoors(0, t.getDoors(0).toBuilder().setIsOpen(true))))
                 .contains(ReasonCode.REASON_CODE_DOOR_OPEN);
         assertThat(sterilize(t -> t.setDoors(1, t.getDoors(1).toBuilder().setIsLocked(false))))

@@ -1,0 +1,116 @@
+package dev.carlink.app;
+
+import dev.carlink.command.CommandSchema;
+import dev.carlink.command.CommandServiceVerticle;
+import dev.carlink.gateway.GatewayVerticle;
+import dev.carlink.telemetry.TelemetrySchema;
+import dev.carlink.telemetry.TelemetryVerticle;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole backend in one process: database, telemetry, command-service and gateway, each a verticle
+ * talking to the others only over the event bus. Tests start it on port 0 and read the bound ports.
+ */
+public final class CarlinkServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CarlinkServer.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Database database;
+    private final Vertx vertx;
+    private final PrometheusMeterRegistry metrics;
+    private final GatewayVerticle gateway;
+    private final CommandServiceVerticle command;
+
+    private CarlinkServer(
+            Database database,
+            Vertx vertx,
+            PrometheusMeterRegistry metrics,
+            GatewayVerticle gateway,
+            CommandServiceVerticle command) {
+        this.database = database;
+        this.vertx = vertx;
+        this.metrics = metrics;
+        this.gateway = gateway;
+        this.command = command;
+    }
+
+    /** Starts everything, in dependency order, and returns once the gateway accepts cars. */
+    public static CarlinkServer start(AppConfig config, Clock clock) {
+        Database database = Database.open(config.database());
+        Vertx vertx = Vertx.vertx();
+        try {
+            DataSource ds = database.dataSource();
+            TelemetrySchema.migrate(ds);
+            CommandSchema.migrate(ds);
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            new ProcessorMetrics().bindTo(metrics);
+            new JvmGcMetrics().bindTo(metrics);
+
+            TelemetryVerticle telemetry = new TelemetryVerticle(ds, config.telemetry(), metrics, clock);
+            CommandServiceVerticle command = new CommandServiceVerticle(ds, config.command(), metrics, clock);
+            GatewayVerticle gateway = new GatewayVerticle(config.gateway(), metrics, clock);
+            vertx.deployVerticle(telemetry)
+                    .compose(id -> vertx.deployVerticle(command))
+                    .compose(id -> vertx.deployVerticle(gateway))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            return new CarlinkServer(database, vertx, metrics, gateway, command);
+        } catch (Exception e) {
+            vertx.close();
+            database.close();
+            throw new IllegalStateException("carlink did not start: " + e.getMessage(), e);
+        }
+    }
+
+    public int httpPort() {
+        return command.actualHttpPort();
+    }
+
+    public int mqttPort() {
+        return gateway.actualMqttPort();
+    }
+
+    public DataSource dataSource() {
+        return database.dataSource();
+    }
+
+    public String databaseDescription() {
+        return database.description();
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** Stops the gateway first (cars go away), then the services, then the database. */
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("vert.x did not close cleanly [cause: {}]", e.getMessage());
+        }
+        database.close();
+        metrics.close();
+    }
+}

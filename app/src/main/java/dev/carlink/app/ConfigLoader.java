@@ -1,0 +1,281 @@
+package dev.carlink.app;
+
+import dev.carlink.command.CommandServiceConfig;
+import dev.carlink.command.CommandServiceConfig.BootstrapUser;
+import dev.carlink.gateway.GatewayConfig;
+import dev.carlink.telemetry.TelemetryConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Builds {@link AppConfig} from, lowest first: defaults, a properties file, environment variables
+ * ({@code CARLINK_HTTP_PORT} for {@code http.port}) and system properties ({@code -Dcarlink.http.port}).
+ * Every bad or unknown key is collected, and start-up fails listing them all; nothing is clamped.
+ */
+public final class ConfigLoader {
+
+    /** Demo accounts, created when the demo is enabled. */
+    public static final List<BootstrapUser> DEMO_USERS = List.of(
+            new BootstrapUser("admin", "admin-demo-pass", "ADMIN", "Administrator"),
+            new BootstrapUser("staff", "staff-demo-pass", "STAFF", "Sam Service"),
+            new BootstrapUser("alice", "alice-demo-pass", "OWNER", "Alice Owner"),
+            new BootstrapUser("bob", "bob-demo-pass", "OWNER", "Bob Owner"));
+
+    /** Every key, its default, and what it sets: the README's configuration table is this map. */
+    static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("data-dir", DatabaseConfig.DEFAULT_DATA_DIR.toString());
+        d.put("db.url", "");
+        d.put("db.user", "postgres");
+        d.put("db.password", "");
+        d.put("db.pool-size", String.valueOf(DatabaseConfig.DEFAULT_POOL_SIZE));
+        d.put("http.host", CommandServiceConfig.DEFAULT_HTTP_HOST);
+        d.put("http.port", String.valueOf(CommandServiceConfig.DEFAULT_HTTP_PORT));
+        d.put("mqtt.host", GatewayConfig.DEFAULT_HOST);
+        d.put("mqtt.port", String.valueOf(GatewayConfig.DEFAULT_MQTT_PORT));
+        d.put("mqtt.max-message-size", String.valueOf(GatewayConfig.DEFAULT_MAX_MESSAGE_SIZE));
+        d.put("telemetry.batch-max-size", String.valueOf(TelemetryConfig.DEFAULT_BATCH_MAX_SIZE));
+        d.put("telemetry.batch-max-delay", TelemetryConfig.DEFAULT_BATCH_MAX_DELAY.toMillis() + "ms");
+        d.put("telemetry.max-pending", String.valueOf(TelemetryConfig.DEFAULT_MAX_PENDING));
+        d.put("auth.token-ttl", CommandServiceConfig.DEFAULT_TOKEN_TTL.toHours() + "h");
+        d.put("auth.hash-iterations", String.valueOf(CommandServiceConfig.DEFAULT_PASSWORD_HASH_ITERATIONS));
+        d.put("auth.admin-password", "");
+        d.put("commands.result-timeout", CommandServiceConfig.DEFAULT_RESULT_TIMEOUT.toSeconds() + "s");
+        d.put("demo.enabled", "true");
+        d.put("demo.fleet-size", String.valueOf(DemoConfig.DEFAULT_FLEET_SIZE));
+        d.put("demo.telemetry-interval", DemoConfig.DEFAULT_TELEMETRY_INTERVAL.toSeconds() + "s");
+        d.put("demo.fatigue-time-scale", String.valueOf((int) DemoConfig.DEFAULT_FATIGUE_TIME_SCALE));
+        return d;
+    }
+
+    private ConfigLoader() {}
+
+    /** Thrown with every problem found, one per line. */
+    public static final class ConfigException extends RuntimeException {
+        ConfigException(List<String> problems) {
+            super("invalid configuration:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    /** Loads from the file (if any), this process's environment and system properties. */
+    public static AppConfig load(Optional<Path> file) {
+        return load(file, System.getenv(), System.getProperties());
+    }
+
+    public static AppConfig load(Optional<Path> file, Map<String, String> env, Properties system) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> values = new TreeMap<>(DEFAULTS);
+        file.ifPresent(path -> readFile(path, values, problems));
+        env.forEach((name, value) -> {
+            if (name.startsWith("CARLINK_") && !name.equals("CARLINK_CONFIG")) {
+                String key = envToKey(name);
+                putKnown(values, key, value, "environment variable " + name, problems);
+            }
+        });
+        system.stringPropertyNames().forEach(name -> {
+            if (name.startsWith("carlink.")) {
+                putKnown(
+                        values,
+                        name.substring("carlink.".length()),
+                        system.getProperty(name),
+                        "system property " + name,
+                        problems);
+            }
+        });
+        Reader r = new Reader(values, problems);
+        AppConfig config = r.build();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    /** {@code CARLINK_DEMO_FLEET_SIZE} names {@code demo.fleet-size}: matched against the known keys. */
+    static String envToKey(String name) {
+        String wanted = name.substring("CARLINK_".length());
+        for (String key : DEFAULTS.keySet()) {
+            if (key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_').equals(wanted)) {
+                return key;
+            }
+        }
+        return wanted.toLowerCase(Locale.ROOT);
+    }
+
+    private static void readFile(Path path, Map<String, String> values, List<String> problems) {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(path)) {
+            p.load(in);
+        } catch (IOException e) {
+            problems.add("config file " + path + " cannot be read: " + e.getMessage());
+            return;
+        }
+        p.stringPropertyNames().forEach(key -> putKnown(values, key, p.getProperty(key), "file " + path, problems));
+    }
+
+    private static void putKnown(
+            Map<String, String> values, String key, String value, String source, List<String> problems) {
+        if (!DEFAULTS.containsKey(key)) {
+            problems.add(key + " (from " + source + ") is not a known key; known: " + DEFAULTS.keySet());
+            return;
+        }
+        values.put(key, value.trim());
+    }
+
+    /** Parses "250ms", "5s", "10m", "12h", "2d" or ISO-8601 ("PT5S"). */
+    static Duration parseDuration(String raw) {
+        String s = raw.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.startsWith("p")) {
+                return Duration.parse(raw.trim().toUpperCase(Locale.ROOT));
+            }
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            long n = Long.parseLong(s.substring(0, s.length() - 1));
+            return switch (s.charAt(s.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                default -> throw new IllegalArgumentException();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("must be a duration such as 250ms, 5s, 10m, 12h or PT5S, was " + raw);
+        }
+    }
+
+    /** Reads typed values, noting each problem and carrying on so every one is reported. */
+    private static final class Reader {
+        private final Map<String, String> values;
+        private final List<String> problems;
+
+        Reader(Map<String, String> values, List<String> problems) {
+            this.values = values;
+            this.problems = problems;
+        }
+
+        AppConfig build() {
+            String url = values.get("db.url");
+            DatabaseConfig database = section(
+                    "db",
+                    () -> new DatabaseConfig(
+                            url.isEmpty() ? Optional.empty() : Optional.of(url),
+                            values.get("db.user"),
+                            values.get("db.password"),
+                            Path.of(values.get("data-dir")),
+                            integer("db.pool-size")));
+            GatewayConfig gatewayDefaults = GatewayConfig.defaults();
+            GatewayConfig gateway = section(
+                    "mqtt",
+                    () -> new GatewayConfig(
+                            values.get("mqtt.host"),
+                            integer("mqtt.port"),
+                            integer("mqtt.max-message-size"),
+                            gatewayDefaults.busTimeout(),
+                            gatewayDefaults.gatewayId()));
+            TelemetryConfig telemetryDefaults = TelemetryConfig.defaults();
+            TelemetryConfig telemetry = section(
+                    "telemetry",
+                    () -> new TelemetryConfig(
+                            integer("telemetry.batch-max-size"),
+                            duration("telemetry.batch-max-delay"),
+                            integer("telemetry.max-pending"),
+                            telemetryDefaults.historyMaxLimit(),
+                            telemetryDefaults.maxFutureSkew()));
+            boolean demoEnabled = bool("demo.enabled");
+            DemoConfig demo = section(
+                    "demo",
+                    () -> new DemoConfig(
+                            demoEnabled,
+                            integer("demo.fleet-size"),
+                            duration("demo.telemetry-interval"),
+                            number("demo.fatigue-time-scale")));
+            List<BootstrapUser> users = new ArrayList<>(demoEnabled ? DEMO_USERS : List.of());
+            String adminPassword = values.get("auth.admin-password");
+            if (!adminPassword.isEmpty()) {
+                users.removeIf(u -> u.username().equals("admin"));
+                section("auth", () -> users.add(new BootstrapUser("admin", adminPassword, "ADMIN", "Administrator")));
+            }
+            CommandServiceConfig defaults = CommandServiceConfig.defaults();
+            CommandServiceConfig command = section(
+                    "http",
+                    () -> new CommandServiceConfig(
+                            values.get("http.host"),
+                            integer("http.port"),
+                            duration("auth.token-ttl"),
+                            integer("auth.hash-iterations"),
+                            defaults.deliveryTimeout(),
+                            duration("commands.result-timeout"),
+                            defaults.sweepInterval(),
+                            defaults.minSterilizationChargePct(),
+                            defaults.minClimateChargePct(),
+                            users));
+            return new AppConfig(database, gateway, telemetry, command, demo);
+        }
+
+        private <T> T section(String name, java.util.function.Supplier<T> build) {
+            try {
+                return build.get();
+            } catch (BadValue e) {
+                return null;
+            } catch (IllegalArgumentException | NullPointerException e) {
+                problems.add(name + ": " + e.getMessage());
+                return null;
+            }
+        }
+
+        private int integer(String key) {
+            return typed(key, Integer::parseInt, "a whole number");
+        }
+
+        private double number(String key) {
+            return typed(key, Double::parseDouble, "a number");
+        }
+
+        private boolean bool(String key) {
+            return typed(
+                    key,
+                    v -> {
+                        if (!v.equals("true") && !v.equals("false")) {
+                            throw new IllegalArgumentException();
+                        }
+                        return Boolean.parseBoolean(v);
+                    },
+                    "true or false");
+        }
+
+        private Duration duration(String key) {
+            return typed(key, ConfigLoader::parseDuration, "a duration such as 250ms, 5s, 10m or 12h");
+        }
+
+        private <T> T typed(String key, Function<String, T> parse, String expected) {
+            String raw = values.get(key);
+            try {
+                return parse.apply(raw);
+            } catch (RuntimeException e) {
+                problems.add(key + " must be " + expected + ", was '" + raw + "'");
+                throw new BadValue();
+            }
+        }
+    }
+
+    /** A value already reported as a problem; stops building its section. */
+    private static final class BadValue extends RuntimeException {
+        BadValue() {
+            super(null, null, false, false);
+        }
+    }
+}

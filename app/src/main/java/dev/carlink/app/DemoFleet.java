@@ -1,0 +1,80 @@
+package dev.carlink.app;
+
+import dev.carlink.simulator.VehicleCredentials;
+import dev.carlink.simulator.enroll.EnrollmentClient;
+import dev.carlink.simulator.fleet.Fleet;
+import dev.carlink.simulator.fleet.FleetConfig;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo's simulated cars, enrolled through the HTTP API like any integrator's, and run over real MQTT
+ * against this process's own gateway.
+ */
+final class DemoFleet implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoFleet.class);
+    static final List<String> OWNERS = List.of("alice", "bob");
+    private static final long START_WAIT_SECONDS = 60;
+
+    private final Fleet fleet;
+    private final Map<String, List<String>> vinsByOwner;
+
+    private DemoFleet(Fleet fleet, Map<String, List<String>> vinsByOwner) {
+        this.fleet = fleet;
+        this.vinsByOwner = vinsByOwner;
+    }
+
+    static DemoFleet start(AppConfig config, CarlinkServer server) {
+        DemoConfig demo = config.demo();
+        if (!demo.enabled() || demo.fleetSize() == 0) {
+            return new DemoFleet(null, Map.of());
+        }
+        URI api = URI.create("http://127.0.0.1:" + server.httpPort());
+        URI mqtt = URI.create("tcp://127.0.0.1:" + server.mqttPort());
+        var staff = ConfigLoader.DEMO_USERS.stream()
+                .filter(u -> u.role().equals("STAFF"))
+                .findFirst()
+                .orElseThrow();
+        List<VehicleCredentials> credentials =
+                new EnrollmentClient(api).enrollFleet(staff.username(), staff.password(), OWNERS, 1, demo.fleetSize());
+        List<String> alice = new ArrayList<>();
+        List<String> bob = new ArrayList<>();
+        for (int i = 0; i < credentials.size(); i++) {
+            (i % OWNERS.size() == 0 ? alice : bob).add(credentials.get(i).vin());
+        }
+        FleetConfig fleetConfig = FleetConfig.of(mqtt).withFatigueTimeScale(demo.fatigueTimeScale());
+        fleetConfig = fleetConfig.withCar(fleetConfig.car().withTelemetryInterval(demo.telemetryInterval()));
+        Fleet fleet = new Fleet(fleetConfig, credentials, Clock.systemUTC());
+        try {
+            fleet.start().get(START_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            log.warn("demo fleet still connecting after {} s; continuing", START_WAIT_SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("demo fleet did not start: " + e.getMessage(), e);
+        }
+        return new DemoFleet(fleet, Map.of("alice", List.copyOf(alice), "bob", List.copyOf(bob)));
+    }
+
+    int size() {
+        return fleet == null ? 0 : fleet.cars().size();
+    }
+
+    List<String> vinsOf(String owner) {
+        return vinsByOwner.getOrDefault(owner, List.of());
+    }
+
+    @Override
+    public void close() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package dev.carlink.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every HTTP refusal: a problem body with the reason, a count in /metrics, and nothing stored. */
+class HttpBadInputIT {
+
+    private static final String ALICE_CAR = "SMCAR000000000101";
+    private static final String BOB_CAR = "SMCAR000000000102";
+    private static TestSystem system;
+    private static String alice;
+    private static String bob;
+
+    @BeforeAll
+    static void start() {
+        system = TestSystem.start();
+        system.enroll(ALICE_CAR, "alice");
+        system.enroll(BOB_CAR, "bob");
+        alice = system.login("alice");
+        bob = system.login("bob");
+    }
+
+    @AfterAll
+    static void stop() {
+        system.close();
+    }
+
+    private long commands() {
+        return system.count("SELECT count(*) FROM command.commands");
+    }
+
+    private TestSystem.Reply command(String token, String vin, String body) {
+        return system.post(token, "/api/v1/vehicles/" + vin + "/commands", body);
+    }
+
+    @Test
+    void bodyThatIsNotJson_is400_andNothingStored() {
+        long before = commands();
+
+        TestSystem.Reply reply = command(alice, ALICE_CAR, "{\"type\": CLIMATE_START");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(reply.json().getString("detail")).contains("not valid JSON");
+        assertThat(commands()).isEqualTo(before);
+    }
+
+    @Test
+    void jsonThatIsNotAnObject_is400() {
+        assertThat(command(alice, ALICE_CAR, "[1,2]").status()).isEqualTo(400);
+        assertThat(command(alice, ALICE_CAR, "").status()).isEqualTo(400);
+    }
+
+    @Test
+    void targetOutOfRange_is400NamingTheField_andNothingStored() {
+        long before = commands();
+
+        TestSystem.Reply reply = command(alice, ALICE_CAR, "{\"type\":\"CLIMATE_START\",\"targetTemperatureC\":35}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().getString("field")).isEqualTo("targetTemperatureC");
+        assertThat(reply.json().getString("detail")).contains("16..30").contains("35");
+        assertThat(commands()).isEqualTo(before);
+    }
+
+    @Test
+    void durationAboveThirtyMinutes_is400_notClamped() {
+        TestSystem.Reply reply = command(
+                alice, ALICE_CAR, "{\"type\":\"CLIMATE_START\",\"targetTemperatureC\":22,\"durationMinutes\":45}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().getString("field")).isEqualTo("durationMinutes");
+    }
+
+    @Test
+    void unknownCommandTypeOrField_is400NamingIt() {
+        assertThat(command(alice, ALICE_CAR, "{\"type\":\"SELF_DESTRUCT\"}")
+                        .json()
+                        .getString("field"))
+                .isEqualTo("type");
+        assertThat(command(alice, ALICE_CAR, "{\"type\":\"CLIMATE_STOP\",\"now\":true}")
+                        .json()
+                        .getString("field"))
+                .isEqualTo("now");
+    }
+
+    @Test
+    void anotherOwnersCar_is403_forReadsAndCommands_andNothingStored() {
+        long before = commands();
+
+        assertThat(system.get(bob, "/api/v1/vehicles/" + ALICE_CAR + "/state").status())
+                .isEqualTo(403);
+        assertThat(system.get(bob, "/api/v1/vehicles/" + ALICE_CAR + "/telemetry")
+                        .status())
+                .isEqualTo(403);
+        assertThat(system.get(bob, "/api/v1/vehicles/" + ALICE_CAR + "/commands")
+                        .status())
+                .isEqualTo(403);
+        assertThat(command(bob, ALICE_CAR, "{\"type\":\"CLIMATE_STOP\"}").status())
+                .isEqualTo(403);
+        assertThat(commands()).isEqualTo(before);
+        assertThat(system.get(bob, "/api/v1/vehicles")
+                        .json()
+                        .getJsonArray("vehicles")
+                        .encode())
+                .contains(BOB_CAR)
+                .doesNotContain(ALICE_CAR);
+    }
+
+    @Test
+    void unenrolledVin_isIndistinguishableFromAnotherOwnersCar_forOwners() {
+        assertThat(system.get(alice, "/api/v1/vehicles/SMCAR999999999999/state").status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void malformedVinInThePath_is400() {
+        TestSystem.Reply reply = system.get(alice, "/api/v1/vehicles/NOT-A-VIN/state");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().getString("field")).isEqualTo("vin");
+    }
+
+    @Test
+    void missingOrUnknownToken_is401() {
+        assertThat(system.get(null, "/api/v1/vehicles").status()).isEqualTo(401);
+        assertThat(system.get("not-a-token", "/api/v1/vehicles").status()).isEqualTo(401);
+    }
+
+    @Test
+    void wrongPassword_is401_andGivesNoToken() {
+        TestSystem.Reply reply =
+                system.post(null, "/api/v1/auth/login", "{\"username\":\"alice\",\"password\":\"guess-guess\"}");
+
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.body()).doesNotContain("token\"");
+    }
+
+    @Test
+    void loginWithoutPassword_is400NamingTheField() {
+        TestSystem.Reply reply = system.post(null, "/api/v1/auth/login", "{\"username\":\"alice\"}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().getString("field")).isEqualTo("password");
+    }
+
+    @Test
+    void ownersCannotEnrollVehicles_orWorkTasks() {
+        assertThat(system.post(alice, "/api/v1/admin/vehicles", "{\"vin\":\"SMCAR000000000777\",\"owner\":\"alice\"}")
+                        .status())
+                .isEqualTo(403);
+        assertThat(system.get(alice, "/api/v1/tasks").status()).isEqualTo(403);
+        assertThat(system.count("SELECT count(*) FROM command.vehicles WHERE vin = 'SMCAR000000000777'"))
+                .isZero();
+    }
+
+    @Test
+    void enrollingTwice_is409_andForAnUnknownOwner_is422() {
+        String staff = system.login("staff");
+
+        assertThat(system.post(staff, "/api/v1/admin/vehicles", "{\"vin\":\"" + ALICE_CAR + "\",\"owner\":\"alice\"}")
+                        .status())
+                .isEqualTo(409);
+        assertThat(system.post(staff, "/api/v1/admin/vehicles", "{\"vin\":\"SMCAR000000000778\",\"owner\":\"nobody\"}")
+                        .status())
+                .isEqualTo(422);
+        assertThat(system.post(staff, "/api/v1/admin/vehicles", "{\"vin\":\"SMCARIOQ00000000\",\"owner\":\"alice\"}")
+                        .json()
+                        .getString("field"))
+                .isEqualTo("vin");
+    }
+
+    @Test
+    void historyWithABadWindow_is400() {
+        assertThat(system.get(alice, "/api/v1/vehicles/" + ALICE_CAR + "/telemetry?from=yesterday")
+                        .status())
+                .isEqualTo(400);
+        assertThat(system.get(
+                                alice,
+                                "/api/v1/vehicles/" + ALICE_CAR
+                                        + "/telemetry?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")
+                        .json()
+                        .getString("field"))
+                .isEqualTo("from");
+        assertThat(system.get(alice, "/api/v1/vehicles/" + ALICE_CAR + "/telemetry?limit=0")
+                        .status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void oversizedBody_is413() {
+        String huge = "{\"type\":\"CLIMATE_STOP\",\"pad\":\"" + "x".repeat(70_000) + "\"}";
+
+        assertThat(command(alice, ALICE_CAR, huge).status()).isEqualTo(413);
+    }
+
+    @Test
+    void unknownPath_is404Problem() {
+        TestSystem.Reply reply = system.get(alice, "/api/v1/nothing-here");
+
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(reply.json().getInteger("status")).isEqualTo(404);
+    }
+
+    @Test
+    void refusals_areCountedInMetrics() {
+        system.get(null, "/api/v1/vehicles");
+
+        String metrics = system.get(null, "/metrics").body();
+
+        assertThat(metrics).contains("carlink_http_rejected_total{reason=\"unauthorized\"}");
+        assertThat(metrics).contains("carlink_http_responses_total{status=\"400\"}");
+    }
+
+    @Test
+    void health_reportsTheDatabase() {
+        TestSystem.Reply reply = system.get(null, "/health");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().getString("database")).isEqualTo("UP");
+    }
+}

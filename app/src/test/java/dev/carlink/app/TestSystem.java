@@ -1,0 +1,172 @@
+package dev.carlink.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.carlink.command.CommandServiceConfig;
+import dev.carlink.command.CommandServiceConfig.BootstrapUser;
+import dev.carlink.gateway.GatewayConfig;
+import dev.carlink.telemetry.TelemetryConfig;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The whole backend on free ports with a fresh embedded PostgreSQL, and HTTP helpers for tests. */
+final class TestSystem implements AutoCloseable {
+
+    static final List<BootstrapUser> USERS = List.of(
+            new BootstrapUser("admin", "admin-test-pass", "ADMIN", "Admin"),
+            new BootstrapUser("staff", "staff-test-pass", "STAFF", "Staff"),
+            new BootstrapUser("alice", "alice-test-pass", "OWNER", "Alice"),
+            new BootstrapUser("bob", "bob-test-pass", "OWNER", "Bob"));
+
+    /** A response: status and body, parsed as JSON when it is JSON. */
+    record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+    }
+
+    final CarlinkServer server;
+    private final Path dataDir;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestSystem(CarlinkServer server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    static TestSystem start() {
+        try {
+            Path dir = Files.createTempDirectory("carlink-it");
+            CommandServiceConfig command = CommandServiceConfig.defaults()
+                    .withHttp("127.0.0.1", 0)
+                    .withPasswordHashIterations(1_000)
+                    .withBootstrapUsers(USERS);
+            GatewayConfig gatewayDefaults = GatewayConfig.defaults();
+            GatewayConfig gateway = new GatewayConfig(
+                    "127.0.0.1",
+                    0,
+                    gatewayDefaults.maxMessageSize(),
+                    gatewayDefaults.busTimeout(),
+                    gatewayDefaults.gatewayId());
+            AppConfig config = new AppConfig(
+                    new DatabaseConfig(Optional.empty(), "postgres", "", dir, 8),
+                    gateway,
+                    TelemetryConfig.defaults(),
+                    command,
+                    new DemoConfig(false, 0, Duration.ofSeconds(1), 1));
+            return new TestSystem(CarlinkServer.start(config, Clock.systemUTC()), dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String mqttUri() {
+        return "tcp://127.0.0.1:" + server.mqttPort();
+    }
+
+    String api(String path) {
+        return "http://127.0.0.1:" + server.httpPort() + path;
+    }
+
+    String login(String username) {
+        String password = USERS.stream()
+                .filter(u -> u.username().equals(username))
+                .findFirst()
+                .orElseThrow()
+                .password();
+        Reply reply = post(
+                null,
+                "/api/v1/auth/login",
+                new JsonObject()
+                        .put("username", username)
+                        .put("password", password)
+                        .encode());
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.json().getString("token");
+    }
+
+    /** Enrolls a VIN for an owner (as staff) and returns its secret. */
+    String enroll(String vin, String owner) {
+        Reply reply = post(
+                login("staff"),
+                "/api/v1/admin/vehicles",
+                new JsonObject().put("vin", vin).put("owner", owner).encode());
+        assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+        return reply.json().getString("secret");
+    }
+
+    Reply get(String token, String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api(path)))
+                .timeout(Duration.ofSeconds(10))
+                .GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b.build());
+    }
+
+    Reply post(String token, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api(path)))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b.build());
+    }
+
+    private Reply send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body(), r.headers());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A single number from SQL, e.g. a count of stored rows. */
+    long count(String sql, Object... params) {
+        try (Connection c = server.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
+        }
+    }
+}

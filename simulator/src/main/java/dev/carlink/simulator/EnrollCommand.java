@@ -1,0 +1,79 @@
+package dev.carlink.simulator;
+
+import dev.carlink.simulator.enroll.EnrollmentClient;
+import dev.carlink.simulator.enroll.EnrollmentException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code enroll}: registers one car and prints {@code VIN,secret} (a line for {@code run --credentials}). */
+@Command(
+        name = "enroll",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Enrolls one car for an owner and prints VIN,secret (usable as a line of run --credentials).",
+            "An already enrolled VIN gets a new secret."
+        })
+final class EnrollCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--api", required = true, paramLabel = "URL", description = "HTTP API, http://host:port")
+    String api;
+
+    @Option(names = "--staff-user", required = true, paramLabel = "USER", description = "staff or admin user")
+    String staffUser;
+
+    @Option(
+            names = "--staff-password",
+            paramLabel = "PASSWORD",
+            defaultValue = "${env:CARLINK_STAFF_PASSWORD}",
+            description = "its password (default: environment variable CARLINK_STAFF_PASSWORD)")
+    String staffPassword;
+
+    @Option(names = "--vin", required = true, description = "17 characters, no I, O or Q")
+    String vin;
+
+    @Option(names = "--owner", required = true, paramLabel = "USER", description = "the owner's user name")
+    String owner;
+
+    @Option(names = "--name", description = "display name of the car")
+    String name;
+
+    @Override
+    public Integer call() {
+        List<String> problems = new ArrayList<>();
+        URI apiUri = CliChecks.httpUri("--api", api, problems);
+        CliChecks.required("--staff-password (or CARLINK_STAFF_PASSWORD)", staffPassword, problems);
+        CliChecks.required("--owner", owner, problems);
+        if (!Vins.isValid(vin)) {
+            try {
+                Vins.requireValid(vin);
+            } catch (IllegalArgumentException e) {
+                problems.add("--vin: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
+        try {
+            EnrollmentClient client = new EnrollmentClient(apiUri);
+            String token = client.login(staffUser, staffPassword);
+            VehicleCredentials credentials = client.enroll(token, vin, owner, name);
+            spec.commandLine().getOut().println(credentials.vin() + "," + credentials.secret());
+            spec.commandLine().getOut().flush();
+            return 0;
+        } catch (EnrollmentException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package dev.carlink.simulator;
+
+import dev.carlink.simulator.enroll.EnrollmentClient;
+import dev.carlink.simulator.enroll.EnrollmentException;
+import dev.carlink.simulator.fleet.Fleet;
+import dev.carlink.simulator.fleet.FleetConfig;
+import dev.carlink.simulator.fleet.FleetStats;
+import dev.carlink.simulator.mqtt.MqttCarConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code run}: enrolls (or reads credentials for) N cars and runs them as a fleet. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a fleet of simulated cars until Ctrl-C or --duration.",
+            "Either enrolls the cars (--api, --staff-user, --staff-password, --owner) or uses --credentials."
+        })
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--mqtt", required = true, paramLabel = "URL", description = "MQTT endpoint, tcp://host:port")
+    String mqtt;
+
+    @Option(names = "--api", paramLabel = "URL", description = "HTTP API for enrollment, http://host:port")
+    String api;
+
+    @Option(names = "--cars", defaultValue = "20", description = "cars to enroll and run (default: ${DEFAULT-VALUE})")
+    int cars;
+
+    @Option(names = "--staff-user", paramLabel = "USER", description = "staff or admin user for enrollment")
+    String staffUser;
+
+    @Option(
+            names = "--staff-password",
+            paramLabel = "PASSWORD",
+            defaultValue = "${env:CARLINK_STAFF_PASSWORD}",
+            description = "its password (default: environment variable CARLINK_STAFF_PASSWORD)")
+    String staffPassword;
+
+    @Option(names = "--owner", paramLabel = "USER", description = "owner of the cars; repeat to assign round-robin")
+    List<String> owners = new ArrayList<>();
+
+    @Option(
+            names = "--vin-start",
+            defaultValue = "1",
+            description = "number of the first car: VIN SMCAR + 12 digits (default: ${DEFAULT-VALUE})")
+    long vinStart;
+
+    @Option(
+            names = "--telemetry-interval",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "time between telemetry samples (default: ${DEFAULT-VALUE})")
+    Duration telemetryInterval;
+
+    @Option(
+            names = "--time-scale",
+            defaultValue = "1",
+            description = "simulated seconds per real second (default: ${DEFAULT-VALUE})")
+    double timeScale;
+
+    @Option(
+            names = "--fatigue-time-scale",
+            defaultValue = "60",
+            description = "fatigue acceleration of the tired-driver cars (default: ${DEFAULT-VALUE})")
+    double fatigueTimeScale;
+
+    @Option(
+            names = "--duration",
+            converter = DurationConverter.class,
+            description = "stop after this long, e.g. 10m (default: until Ctrl-C)")
+    Duration duration;
+
+    @Option(
+            names = "--credentials",
+            paramLabel = "FILE",
+            description = "CSV of VIN,secret lines: run without enrolling")
+    Path credentials;
+
+    private URI mqttUri;
+    private URI apiUri;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        validate();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        List<VehicleCredentials> fleetCredentials;
+        try {
+            if (credentials != null) {
+                fleetCredentials = CredentialsFile.read(credentials);
+                out.printf("read credentials of %d car(s) from %s%n", fleetCredentials.size(), credentials);
+            } else {
+                fleetCredentials =
+                        new EnrollmentClient(apiUri).enrollFleet(staffUser, staffPassword, owners, vinStart, cars);
+                out.printf(
+                        "enrolled %d cars (%s .. %s) for %s%n",
+                        cars,
+                        Vins.simulatorVin(vinStart),
+                        Vins.simulatorVin(vinStart + cars - 1),
+                        String.join(", ", owners));
+            }
+        } catch (EnrollmentException | IOException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+
+        FleetConfig config = FleetConfig.of(mqttUri)
+                .withCar(MqttCarConfig.of(mqttUri)
+                        .withTelemetryInterval(telemetryInterval)
+                        .withTimeScale(timeScale))
+                .withFatigueTimeScale(fatigueTimeScale);
+        Fleet fleet = new Fleet(config, fleetCredentials, Clock.systemDefaultZone());
+        AtomicBoolean stopped = new AtomicBoolean();
+        FleetStats[] finalStats = new FleetStats[1];
+        Runnable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                finalStats[0] = fleet.stats();
+                fleet.close();
+                out.println("summary: " + finalStats[0].describe());
+                out.flush();
+            }
+        };
+        Thread hook = new Thread(stop, "carlink-simulator-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        fleet.start();
+        out.printf(
+                "fleet of %d car(s) running against %s%s%n",
+                fleetCredentials.size(), mqttUri, duration == null ? ", Ctrl-C to stop" : " for " + duration);
+        out.flush();
+
+        CountDownLatch forever = new CountDownLatch(1);
+        if (duration == null) {
+            forever.await();
+        } else {
+            forever.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        stop.run();
+        if (finalStats[0].telemetrySent() == 0) {
+            err.println("error: no telemetry was acknowledged; is the backend at " + mqttUri + " running?");
+            err.flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Checks every argument and reports all problems at once, before anything touches the network. */
+    private void validate() {
+        List<String> problems = new ArrayList<>();
+        mqttUri = CliChecks.mqttUri("--mqtt", mqtt, problems);
+        if (credentials != null) {
+            if (!Files.isReadable(credentials)) {
+                problems.add("--credentials file " + credentials + " cannot be read");
+            }
+            var parsed = spec.commandLine().getParseResult();
+            if (api != null
+                    || staffUser != null
+                    || !owners.isEmpty()
+                    || parsed.hasMatchedOption("--cars")
+                    || parsed.hasMatchedOption("--vin-start")) {
+                problems.add("--credentials runs the cars of the file without enrolling: leave out --api,"
+                        + " --staff-user, --owner, --cars and --vin-start");
+            }
+        } else {
+            apiUri = CliChecks.httpUri("--api", api, problems);
+            CliChecks.required("--staff-user", staffUser, problems);
+            CliChecks.required("--staff-password (or CARLINK_STAFF_PASSWORD)", staffPassword, problems);
+            if (owners.isEmpty()) {
+                problems.add("missing --owner (at least one)");
+            }
+            for (String owner : owners) {
+                if (owner.isBlank()) {
+                    problems.add("--owner must not be blank");
+                }
+            }
+            if (cars < 1) {
+                problems.add("--cars must be at least 1, was " + cars);
+            }
+            if (vinStart < 0 || vinStart > Vins.MAX_SIMULATOR_NUMBER) {
+                problems.add("--vin-start must be within 0.." + Vins.MAX_SIMULATOR_NUMBER + ", was " + vinStart);
+            } else if (cars >= 1 && vinStart + cars - 1 > Vins.MAX_SIMULATOR_NUMBER) {
+                problems.add("--vin-start " + vinStart + " with --cars " + cars + " runs past the last VIN");
+            }
+        }
+        if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
+            problems.add("--time-scale must be > 0, was " + timeScale);
+        }
+        if (!(fatigueTimeScale > 0) || Double.isInfinite(fatigueTimeScale)) {
+            problems.add("--fatigue-time-scale must be > 0, was " + fatigueTimeScale);
+        }
+        if (!problems.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.carlink.telemetry;
+
+import dev.carlink.proto.BusAddress;
+import dev.carlink.telemetry.ingest.IngestHandler;
+import dev.carlink.telemetry.query.QueryHandler;
+import dev.carlink.telemetry.store.TelemetryRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The telemetry module on the event bus: ingest ({@link BusAddress#TELEMETRY_INGEST}), latest state
+ * ({@link BusAddress#TELEMETRY_QUERY_LATEST}) and history ({@link BusAddress#TELEMETRY_QUERY_HISTORY})
+ * consumers, and the {@link BusAddress#TELEMETRY_STATE_CHANGED} publications. Lifecycle only: the work
+ * is done by the handlers it registers.
+ *
+ * <p>Deploy one instance per Vert.x (it owns one writer thread). The schema must be migrated first
+ * ({@link TelemetrySchema#migrate}). Undeploying unregisters the consumers, then writes every queued
+ * sample (or refuses them with 503 if the store fails) before it completes.
+ */
+public final class TelemetryVerticle extends VerticleBase {
+
+    /** Worker threads for queries; the pool's size bounds them further. */
+    static final int QUERY_THREADS = 4;
+
+    private static final Logger log = LoggerFactory.getLogger(TelemetryVerticle.class);
+
+    private final DataSource dataSource;
+    private final TelemetryConfig config;
+    private final MeterRegistry registry;
+    private final Clock clock;
+
+    private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+    private WorkerExecutor writerThread;
+    private WorkerExecutor queryThreads;
+    private IngestHandler ingest;
+
+    /**
+     * @param dataSource a connection pool on the database migrated by {@link TelemetrySchema#migrate}
+     * @param config batching, backpressure and query limits
+     * @param registry where the {@code carlink.telemetry.*} meters are registered
+     * @param clock the time that future-dated samples are judged against
+     */
+    public TelemetryVerticle(DataSource dataSource, TelemetryConfig config, MeterRegistry registry, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.config = Objects.requireNonNull(config, "config");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public Future<?> start() {
+        writerThread = vertx.createSharedWorkerExecutor("carlink-telemetry-writer-" + deploymentID(), 1);
+        queryThreads = vertx.createSharedWorkerExecutor("carlink-telemetry-query-" + deploymentID(), QUERY_THREADS);
+        TelemetryRepository repository = new TelemetryRepository(dataSource);
+        ingest = new IngestHandler(vertx, writerThread, repository, config, registry, clock);
+        QueryHandler query = new QueryHandler(queryThreads, repository, config);
+
+        EventBus bus = vertx.eventBus();
+        consumers.add(bus.consumer(BusAddress.TELEMETRY_INGEST, ingest::handle));
+        consumers.add(bus.consumer(BusAddress.TELEMETRY_QUERY_LATEST, query::latest));
+        consumers.add(bus.consumer(BusAddress.TELEMETRY_QUERY_HISTORY, query::history));
+        List<Future<Void>> registered = new ArrayList<>();
+        for (MessageConsumer<Object> consumer : consumers) {
+            registered.add(consumer.completion());
+        }
+        return Future.all(registered)
+                .onSuccess(done -> log.info(
+                        "telemetry started [batchMaxSize: {}, batchMaxDelay: {}, maxPending: {},"
+                                + " historyMaxLimit: {}, maxFutureSkew: {}]",
+                        config.batchMaxSize(),
+                        config.batchMaxDelay(),
+                        config.maxPending(),
+                        config.historyMaxLimit(),
+                        config.maxFutureSkew()));
+    }
+
+    @Override
+    public Future<?> stop() {
+        List<Future<Void>> unregistered = new ArrayList<>();
+        for (MessageConsumer<Object> consumer : consumers) {
+            unregistered.add(consumer.unregister());
+        }
+        return Future.join(unregistered)
+                .transform(done -> ingest.close())
+                .transform(done -> Future.join(writerThread.close(), queryThreads.close()))
+                .onComplete(done -> log.info("telemetry stopped"));
+    }
+}

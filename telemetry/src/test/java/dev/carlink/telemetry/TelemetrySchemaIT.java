@@ -1,0 +1,91 @@
+package dev.carlink.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import dev.carlink.telemetry.store.StorageLayout;
+import dev.carlink.telemetry.store.TelemetryRepository;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TelemetrySchemaIT {
+
+    private static TestDatabase db;
+
+    @BeforeAll
+    static void startDatabase() {
+        db = TestDatabase.startEmpty();
+        TelemetrySchema.migrate(db.pool());
+    }
+
+    @AfterAll
+    static void stopDatabase() {
+        db.close();
+    }
+
+    @Test
+    void migrate_createsTheTablesInTheTelemetrySchemaWithItsOwnHistoryTable() {
+        // then
+        assertThat(db.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'telemetry'"
+                        + " AND table_name IN ('telemetry', 'latest_state', 'flyway_schema_history')"))
+                .isEqualTo(3);
+        assertThat(db.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"))
+                .as("nothing in the shared public schema")
+                .isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM telemetry.flyway_schema_history WHERE success"
+                        + " AND version IS NOT NULL"))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void migrate_runTwice_isANoOpTheSecondTime() {
+        // given
+        long historyRows = db.queryLong("SELECT count(*) FROM telemetry.flyway_schema_history");
+
+        // when / then
+        assertThatCode(() -> TelemetrySchema.migrate(db.pool())).doesNotThrowAnyException();
+        assertThat(db.queryLong("SELECT count(*) FROM telemetry.flyway_schema_history"))
+                .isEqualTo(historyRows);
+    }
+
+    @Test
+    void migrate_nextToAnotherModulesSchema_leavesItAlone() {
+        // given: another module's schema with its own Flyway history
+        db.execute("CREATE SCHEMA IF NOT EXISTS othermodule");
+        db.execute("CREATE TABLE IF NOT EXISTS othermodule.flyway_schema_history (installed_rank int)");
+
+        // when
+        TelemetrySchema.migrate(db.pool());
+
+        // then
+        assertThat(db.queryLong("SELECT count(*) FROM othermodule.flyway_schema_history"))
+                .isZero();
+    }
+
+    @Test
+    void timescaleDecision_onPlainPostgres_reportsNotAvailableAndLeavesAPlainTable() throws Exception {
+        // when
+        String status = db.queryString("SELECT telemetry.timescaledb_status()");
+        StorageLayout layout = new TelemetryRepository(db.pool()).storageLayout();
+
+        // then
+        assertThat(status).isEqualTo("not available");
+        assertThat(layout).isEqualTo(new StorageLayout("plain table", "not available"));
+        assertThat(db.queryString("SELECT relkind::text FROM pg_class WHERE oid = 'telemetry.telemetry'::regclass"))
+                .as("an ordinary table")
+                .isEqualTo("r");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'"))
+                .isZero();
+    }
+
+    @Test
+    void telemetryTable_hasTheUniqueSampleKeyAndTheHistoryIndex() {
+        // then
+        assertThat(db.queryString("SELECT pg_get_indexdef('telemetry.telemetry_vin_seq_ts_key'::regclass)"))
+                .contains("UNIQUE INDEX")
+                .contains("(vin, seq, ts)");
+        assertThat(db.queryString("SELECT pg_get_indexdef('telemetry.telemetry_vin_ts_idx'::regclass)"))
+                .contains("(vin, ts)");
+    }
+}

@@ -1,0 +1,120 @@
+package dev.carlink.gateway.mqtt;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.bus.v1.CommandTransportAck;
+import dev.carlink.proto.bus.v1.DeliveryReceipt;
+import dev.carlink.proto.v1.Command;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.mqtt.messages.MqttPubAckMessage;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers commands to connected cars. Each reachable car has a consumer on {@link
+ * BusAddress#commandDelivery(String)}; a request carries a {@code vehicle.v1.Command}, which is
+ * published unchanged (QoS 1) on the car's commands topic and answered with a {@code
+ * DeliveryReceipt} once written. The car's PUBACK is published as a {@code CommandTransportAck}.
+ *
+ * <p>Failures: 400 for a body that is not a Command or a Command for another VIN, 404 when the car
+ * is no longer connected, 503 when the car's receive window is full.
+ */
+final class CommandDeliveryHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandDeliveryHandler.class);
+
+    private final EventBus eventBus;
+    private final GatewayMetrics metrics;
+    private final Clock clock;
+
+    CommandDeliveryHandler(EventBus eventBus, GatewayMetrics metrics, Clock clock) {
+        this.eventBus = eventBus;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Registers the car's delivery consumer (clusterable, so other processes can reach it). */
+    MessageConsumer<Buffer> register(VehicleSession session) {
+        return eventBus.consumer(BusAddress.commandDelivery(session.vin()), message -> deliver(session, message));
+    }
+
+    private void deliver(VehicleSession session, Message<Buffer> message) {
+        Buffer body = message.body();
+        Command command;
+        try {
+            command = Command.parseFrom(body == null ? new byte[0] : body.getBytes());
+        } catch (InvalidProtocolBufferException e) {
+            message.fail(400, "body is not a vehicle.v1.Command");
+            return;
+        }
+        if (command.getId().isEmpty()) {
+            message.fail(400, "command id is required");
+            return;
+        }
+        if (!session.vin().equals(command.getVin())) {
+            message.fail(400, "command is for vin '" + command.getVin() + "', not " + session.vin());
+            return;
+        }
+        if (!session.isOpen()) {
+            message.fail(404, "vehicle not connected");
+            return;
+        }
+        if (!session.canSendCommand()) {
+            message.fail(503, "too many unacknowledged commands for " + session.vin());
+            return;
+        }
+        session.publishCommand(command.getId(), body).onComplete(written -> {
+            if (written.failed()) {
+                log.debug(
+                        "command not sent [vin: {}, command: {}, error: {}]",
+                        session.vin(),
+                        command.getId(),
+                        written.cause().getMessage());
+                message.fail(404, "vehicle not connected");
+                return;
+            }
+            metrics.commandSent();
+            log.debug(
+                    "command sent [vin: {}, command: {}, packet: {}]",
+                    session.vin(),
+                    command.getId(),
+                    written.result());
+            DeliveryReceipt receipt = DeliveryReceipt.newBuilder()
+                    .setCommandId(command.getId())
+                    .setSentAtMs(clock.millis())
+                    .build();
+            message.reply(Buffer.buffer(receipt.toByteArray()));
+        });
+    }
+
+    /** The car's PUBACK: a command's transport acknowledgement, unless MQTT 5 says it refused it. */
+    void acknowledged(VehicleSession session, MqttPubAckMessage ack) {
+        session.touch();
+        Optional<String> commandId = session.commandAcknowledged(ack.messageId());
+        if (commandId.isEmpty()) {
+            log.debug("puback for no command [vin: {}, packet: {}]", session.vin(), ack.messageId());
+            return;
+        }
+        if (ack.code() != null && ack.code().isError()) {
+            metrics.commandRefused();
+            log.debug(
+                    "command refused by transport [vin: {}, command: {}, code: {}]",
+                    session.vin(),
+                    commandId.get(),
+                    ack.code());
+            return;
+        }
+        metrics.commandAcked();
+        CommandTransportAck transportAck = CommandTransportAck.newBuilder()
+                .setVin(session.vin())
+                .setCommandId(commandId.get())
+                .setAckedAtMs(clock.millis())
+                .build();
+        eventBus.publish(BusAddress.COMMAND_TRANSPORT_ACK, Buffer.buffer(transportAck.toByteArray()));
+    }
+}

@@ -1,0 +1,246 @@
+package dev.carlink.gateway.mqtt;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.bus.v1.AuthReply;
+import dev.carlink.proto.bus.v1.AuthRequest;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.mqtt.MqttAuth;
+import io.vertx.mqtt.MqttEndpoint;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles a car's CONNECT: checks client id and credentials, asks the command-service whether the
+ * VIN may connect ({@link BusAddress#VEHICLE_AUTHENTICATE}), then accepts (wiring the session's
+ * packet handlers) or refuses with the CONNACK code of the car's protocol version. The password is
+ * never logged.
+ */
+public final class ConnectHandler implements Handler<MqttEndpoint> {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectHandler.class);
+
+    private final Vertx vertx;
+    private final SessionRegistry sessions;
+    private final GatewayMetrics metrics;
+    private final Clock clock;
+    private final DeliveryOptions busOptions;
+    private final MqttProperties connAckProperties;
+    private final PublishHandler publishes;
+    private final SubscribeHandler subscriptions;
+    private final CommandDeliveryHandler commands;
+    private final DisconnectHandler disconnects;
+
+    /**
+     * @param busTimeout how long to wait for the authentication answer and the ingest replies
+     * @param maxMessageSize the server's maximum packet size, announced to MQTT 5 cars
+     */
+    public ConnectHandler(
+            Vertx vertx,
+            SessionRegistry sessions,
+            GatewayMetrics metrics,
+            Clock clock,
+            Duration busTimeout,
+            int maxMessageSize) {
+        this.vertx = vertx;
+        this.sessions = sessions;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.busOptions = new DeliveryOptions().setSendTimeout(busTimeout.toMillis());
+        this.connAckProperties = connAckProperties(maxMessageSize);
+        PresenceReporter presence = new PresenceReporter(vertx.eventBus(), clock);
+        this.publishes = new PublishHandler(vertx.eventBus(), metrics, clock, busOptions);
+        this.commands = new CommandDeliveryHandler(vertx.eventBus(), metrics, clock);
+        this.subscriptions = new SubscribeHandler(sessions, commands, presence, metrics);
+        this.disconnects = new DisconnectHandler(sessions, presence, metrics);
+    }
+
+    @Override
+    public void handle(MqttEndpoint endpoint) {
+        Optional<MqttProtocol> protocol = MqttProtocol.ofLevel(endpoint.protocolVersion());
+        if (protocol.isEmpty()) {
+            refuse(
+                    endpoint,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
+                    "unsupported-protocol",
+                    "protocol level " + endpoint.protocolVersion());
+            return;
+        }
+        String clientId = endpoint.clientIdentifier();
+        if (!Vin.isValid(clientId)) {
+            refuse(endpoint, Refusal.IDENTIFIER.code(protocol.get()), "invalid-client-id", Vin.problem(clientId));
+            return;
+        }
+        MqttAuth auth = endpoint.auth();
+        if (auth == null || auth.getUsername() == null || auth.getPassword() == null) {
+            refuse(
+                    endpoint,
+                    Refusal.BAD_CREDENTIALS.code(protocol.get()),
+                    "missing-credentials",
+                    "username and password are required");
+            return;
+        }
+        if (!clientId.equals(auth.getUsername())) {
+            refuse(
+                    endpoint,
+                    Refusal.IDENTIFIER.code(protocol.get()),
+                    "username-mismatch",
+                    "username must equal the client id");
+            return;
+        }
+        authenticate(endpoint, protocol.get(), clientId, auth.getPassword());
+    }
+
+    private void authenticate(MqttEndpoint endpoint, MqttProtocol protocol, String vin, String secret) {
+        Pending pending = new Pending();
+        endpoint.closeHandler(v -> pending.closed = true);
+        AuthRequest request = AuthRequest.newBuilder()
+                .setVin(vin)
+                .setSecret(secret)
+                .setRemoteAddress(String.valueOf(endpoint.remoteAddress()))
+                .build();
+        vertx.eventBus()
+                .<Buffer>request(BusAddress.VEHICLE_AUTHENTICATE, Buffer.buffer(request.toByteArray()), busOptions)
+                .onComplete(answer -> authenticated(endpoint, protocol, vin, pending, answer));
+    }
+
+    private void authenticated(
+            MqttEndpoint endpoint,
+            MqttProtocol protocol,
+            String vin,
+            Pending pending,
+            AsyncResult<Message<Buffer>> answer) {
+        if (pending.closed) {
+            log.debug("vehicle left during authentication [vin: {}]", vin);
+            return;
+        }
+        if (answer.failed()) {
+            log.warn(
+                    "authentication unavailable [vin: {}, error: {}]",
+                    vin,
+                    answer.cause().getMessage());
+            refuse(endpoint, Refusal.SERVER_UNAVAILABLE.code(protocol), "auth-unavailable", "no answer");
+            return;
+        }
+        AuthReply reply;
+        try {
+            Buffer body = answer.result().body();
+            reply = AuthReply.parseFrom(body == null ? new byte[0] : body.getBytes());
+        } catch (InvalidProtocolBufferException e) {
+            log.warn("authentication unavailable [vin: {}, error: reply is not an AuthReply]", vin);
+            refuse(endpoint, Refusal.SERVER_UNAVAILABLE.code(protocol), "auth-unavailable", "bad reply");
+            return;
+        }
+        if (reply.getAuthenticated()) {
+            accept(endpoint, protocol, vin);
+            return;
+        }
+        switch (reply.getFailure()) {
+            case AUTH_FAILURE_BAD_SECRET ->
+                refuse(endpoint, Refusal.BAD_CREDENTIALS.code(protocol), "bad-secret", "bad secret [vin: " + vin + "]");
+            case AUTH_FAILURE_UNKNOWN_VIN ->
+                refuse(
+                        endpoint,
+                        Refusal.NOT_AUTHORIZED.code(protocol),
+                        "unknown-vin",
+                        "unknown vin [vin: " + vin + "]");
+            default ->
+                refuse(endpoint, Refusal.NOT_AUTHORIZED.code(protocol), "not-authorized", "refused [vin: " + vin + "]");
+        }
+    }
+
+    private void accept(MqttEndpoint endpoint, MqttProtocol protocol, String vin) {
+        VehicleSession session = new VehicleSession(endpoint, vin, protocol, clock);
+        endpoint.publishAutoAck(false);
+        endpoint.subscriptionAutoAck(false);
+        endpoint.autoKeepAlive(true);
+        endpoint.publishHandler(message -> publishes.handle(session, message));
+        endpoint.subscribeHandler(message -> subscriptions.subscribe(session, message));
+        endpoint.unsubscribeHandler(message -> subscriptions.unsubscribe(session, message));
+        endpoint.publishAcknowledgeMessageHandler(ack -> commands.acknowledged(session, ack));
+        endpoint.pingHandler(v -> session.touch());
+        endpoint.disconnectMessageHandler(message -> disconnects.clientDisconnected(session, message));
+        endpoint.exceptionHandler(error -> disconnects.failed(session, error));
+        endpoint.closeHandler(v -> disconnects.closed(session));
+        if (protocol == MqttProtocol.MQTT_5) {
+            endpoint.accept(false, connAckProperties);
+        } else {
+            endpoint.accept(false);
+        }
+        sessions.register(session).ifPresent(previous -> disconnects.takeOver(previous, session));
+        log.info(
+                "vehicle connected [vin: {}, protocol: {}, remote: {}]",
+                vin,
+                protocol.label(),
+                session.remoteAddress());
+    }
+
+    private void refuse(MqttEndpoint endpoint, MqttConnectReturnCode code, String reason, String detail) {
+        metrics.connectRefused(reason);
+        log.debug(
+                "refused connection [remote: {}, reason: {}, code: {}, detail: {}]",
+                endpoint.remoteAddress(),
+                reason,
+                code,
+                detail);
+        endpoint.reject(code);
+    }
+
+    /**
+     * What an MQTT 5 car is told on CONNACK: no QoS 2, sessions are not kept, no wildcard, shared or
+     * identified subscriptions, and the largest packet it may send.
+     */
+    private static MqttProperties connAckProperties(int maxMessageSize) {
+        MqttProperties properties = new MqttProperties();
+        properties.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_QOS, 1));
+        properties.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, 0));
+        properties.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, maxMessageSize));
+        properties.add(new MqttProperties.IntegerProperty(MqttProperties.WILDCARD_SUBSCRIPTION_AVAILABLE, 0));
+        properties.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
+        properties.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0));
+        return properties;
+    }
+
+    /** A CONNECT waiting for the authentication answer; the car may hang up meanwhile. */
+    private static final class Pending {
+        private boolean closed;
+    }
+
+    /** The refusals and their CONNACK codes per protocol version. */
+    private enum Refusal {
+        IDENTIFIER(
+                MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID),
+        BAD_CREDENTIALS(
+                MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
+                MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD),
+        NOT_AUTHORIZED(
+                MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5),
+        SERVER_UNAVAILABLE(
+                MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5);
+
+        private final MqttConnectReturnCode v311;
+        private final MqttConnectReturnCode v5;
+
+        Refusal(MqttConnectReturnCode v311, MqttConnectReturnCode v5) {
+            this.v311 = v311;
+            this.v5 = v5;
+        }
+
+        MqttConnectReturnCode code(MqttProtocol protocol) {
+            return protocol == MqttProtocol.MQTT_5 ? v5 : v311;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.carlink.gateway.mqtt;
+
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.mqtt.messages.MqttDisconnectMessage;
+import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends sessions: the car's DISCONNECT, a closed or broken connection, a keep-alive timeout, and a
+ * new connection of the same car taking over. Only the end of a car's current session reports it
+ * offline, so a take-over never does.
+ */
+final class DisconnectHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(DisconnectHandler.class);
+
+    private final SessionRegistry sessions;
+    private final PresenceReporter presence;
+    private final GatewayMetrics metrics;
+
+    DisconnectHandler(SessionRegistry sessions, PresenceReporter presence, GatewayMetrics metrics) {
+        this.sessions = sessions;
+        this.presence = presence;
+        this.metrics = metrics;
+    }
+
+    /** The car sent DISCONNECT; the connection closes next. */
+    void clientDisconnected(VehicleSession session, MqttDisconnectMessage message) {
+        session.touch();
+        MqttDisconnectReasonCode code = message == null ? MqttDisconnectReasonCode.NORMAL : message.code();
+        session.clientDisconnected(
+                code == MqttDisconnectReasonCode.NORMAL
+                        ? "client disconnect"
+                        : "client disconnect: " + code.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** The connection is closed, whoever closed it. */
+    void closed(VehicleSession session) {
+        String reason = session.closeReason()
+                .orElseGet(() -> session.keepAliveExpired() ? "keep-alive timeout" : "connection lost");
+        boolean first = session.end(reason);
+        boolean current = sessions.remove(session);
+        if (current && session.announcedOnline()) {
+            presence.offline(session, reason);
+        }
+        if (first || current) {
+            log.info(
+                    "vehicle disconnected [vin: {}, remote: {}, reason: {}]",
+                    session.vin(),
+                    session.remoteAddress(),
+                    reason);
+        }
+    }
+
+    /** An error on the connection; a packet that cannot be decoded ends the session. */
+    void failed(VehicleSession session, Throwable error) {
+        if (error instanceof TooLongFrameException) {
+            metrics.rejected(GatewayMetrics.UNKNOWN_KIND, "packet-too-large");
+            log.debug("closing connection [vin: {}, reason: packet too large]", session.vin());
+            session.disconnect(MqttDisconnectReasonCode.PACKET_TOO_LARGE, "packet too large");
+        } else if (error instanceof DecoderException) {
+            metrics.rejected(GatewayMetrics.UNKNOWN_KIND, "malformed-packet");
+            log.debug(
+                    "closing connection [vin: {}, reason: malformed packet, error: {}]",
+                    session.vin(),
+                    error.toString());
+            session.disconnect(MqttDisconnectReasonCode.MALFORMED_PACKET, "malformed packet");
+        } else {
+            log.debug("connection error [vin: {}, error: {}]", session.vin(), error.toString());
+        }
+    }
+
+    /**
+     * {@code next} replaced {@code previous} as the car's session: the old connection is closed
+     * (MQTT 5: DISCONNECT session taken over) and its command consumer unregistered at once, so
+     * commands go to the new connection only; the car stays online.
+     */
+    void takeOver(VehicleSession previous, VehicleSession next) {
+        next.inheritPresence(previous);
+        previous.end("taken over by a new connection");
+        previous.disconnect(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, "session taken over by a new connection");
+        log.info(
+                "session taken over [vin: {}, previous remote: {}, new remote: {}]",
+                next.vin(),
+                previous.remoteAddress(),
+                next.remoteAddress());
+    }
+}
