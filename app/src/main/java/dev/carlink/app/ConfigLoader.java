@@ -42,6 +42,7 @@ public final class ConfigLoader {
         d.put("db.user", "postgres");
         d.put("db.password", "");
         d.put("db.pool-size", String.valueOf(DatabaseConfig.DEFAULT_POOL_SIZE));
+        d.put("db.embedded-port", "0");
         d.put("http.host", CommandServiceConfig.DEFAULT_HTTP_HOST);
         d.put("http.port", String.valueOf(CommandServiceConfig.DEFAULT_HTTP_PORT));
         d.put("mqtt.host", GatewayConfig.DEFAULT_HOST);
@@ -176,7 +177,8 @@ public final class ConfigLoader {
                             values.get("db.user"),
                             values.get("db.password"),
                             Path.of(values.get("data-dir")),
-                            integer("db.pool-size")));
+                            integer("db.pool-size"),
+                            integer("db.embedded-port")));
             GatewayConfig gatewayDefaults = GatewayConfig.defaults();
             GatewayConfig gateway = section(
                     "mqtt",

@@ -41,11 +41,14 @@ final class Database implements AutoCloseable {
         } else {
             try {
                 Files.createDirectories(config.embeddedDirectory());
-                embedded = EmbeddedPostgres.builder()
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         .setDataDirectory(config.embeddedDirectory())
                         .setCleanDataDirectory(false)
-                        .setPGStartupWait(Duration.ofSeconds(30))
-                        .start();
+                        .setPGStartupWait(Duration.ofSeconds(30));
+                if (config.embeddedPort() > 0) {
+                    builder.setPort(config.embeddedPort());
+                }
+                embedded = builder.start();
             } catch (IOException e) {
                 throw new UncheckedIOException(
                         "embedded PostgreSQL did not start in "

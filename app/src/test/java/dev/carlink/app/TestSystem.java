@@ -64,7 +64,7 @@ final class TestSystem implements AutoCloseable {
                     gatewayDefaults.busTimeout(),
                     gatewayDefaults.gatewayId());
             AppConfig config = new AppConfig(
-                    new DatabaseConfig(Optional.empty(), "postgres", "", dir, 8),
+                    new DatabaseConfig(Optional.empty(), "postgres", "", dir, 8, 0),
                     gateway,
                     TelemetryConfig.defaults(),
                     command,

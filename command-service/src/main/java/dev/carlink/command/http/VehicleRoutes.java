@@ -56,7 +56,7 @@ final class VehicleRoutes {
         vehicles.visibleTo(BearerAuth.principal(ctx))
                 .onSuccess(list -> {
                     JsonArray out = new JsonArray();
-                    list.forEach(v -> out.add(toJson(v)));
+                    list.forEach(v -> out.add(toJson(v, clock.instant())));
                     Responses.json(ctx, 200, new JsonObject().put("vehicles", out));
                 })
                 .onFailure(ctx::fail);
@@ -70,7 +70,7 @@ final class VehicleRoutes {
         auth.canRead(ctx, vin)
                 .compose(ok ->
                         ok ? vehicles.find(vin) : io.vertx.core.Future.succeededFuture(Optional.<VehicleView>empty()))
-                .onSuccess(found -> found.ifPresent(v -> Responses.json(ctx, 200, toJson(v))))
+                .onSuccess(found -> found.ifPresent(v -> Responses.json(ctx, 200, toJson(v, clock.instant()))))
                 .onFailure(ctx::fail);
     }
 
@@ -95,12 +95,7 @@ final class VehicleRoutes {
                                     return null;
                                 }
                                 JsonObject json = stateJson(state.get(), clock.instant());
-                                vehicle.ifPresent(v -> json.put("online", v.online())
-                                        .put(
-                                                "lastSeenAt",
-                                                v.lastSeenAt() == null
-                                                        ? null
-                                                        : v.lastSeenAt().toString()));
+                                vehicle.ifPresent(v -> json.put("online", v.online()));
                                 Responses.json(ctx, 200, json);
                                 return null;
                             }))
@@ -232,15 +227,17 @@ final class VehicleRoutes {
         }
     }
 
-    static JsonObject toJson(VehicleView v) {
+    /** A connected car is seen now; an offline one was last seen when its session ended. */
+    static JsonObject toJson(VehicleView v, Instant now) {
+        Instant lastSeen = v.online() ? now : v.lastSeenAt();
+        Instant onlineSince = v.online() ? v.presenceChangedAt() : null;
         return new JsonObject()
                 .put("vin", v.vin())
                 .put("name", v.name())
                 .put("owner", v.owner())
                 .put("online", v.online())
-                .put(
-                        "lastSeenAt",
-                        v.lastSeenAt() == null ? null : v.lastSeenAt().toString())
+                .put("onlineSince", onlineSince == null ? null : onlineSince.toString())
+                .put("lastSeenAt", lastSeen == null ? null : lastSeen.toString())
                 .put("protocol", v.protocol())
                 .put("enrolledAt", v.enrolledAt().toString());
     }

@@ -15,7 +15,7 @@ import java.util.OptionalLong;
 final class VehicleRepository {
 
     private static final String VIEW_COLUMNS =
-            "v.vin, u.username, v.name, v.online, v.last_seen_at, v.protocol, v.enrolled_at";
+            "v.vin, u.username, v.name, v.online, v.last_seen_at, v.protocol, v.enrolled_at, v.presence_changed";
     private static final String VIEW_FROM = " FROM command.vehicles v JOIN command.users u ON u.id = v.owner_id";
 
     OptionalLong findOwnerId(Connection c, String username) throws SQLException {
@@ -96,16 +96,6 @@ final class VehicleRepository {
         }
     }
 
-    void touchLastSeen(Connection c, String vin, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE command.vehicles SET last_seen_at = ? WHERE vin = ? AND (last_seen_at IS NULL OR last_seen_at < ?)")) {
-            ps.setTimestamp(1, Timestamp.from(at));
-            ps.setString(2, vin);
-            ps.setTimestamp(3, Timestamp.from(at));
-            ps.executeUpdate();
-        }
-    }
-
     /** Marks every vehicle offline: at start no gateway session of a previous run survives. */
     int markAllOffline(Connection c, Instant at) throws SQLException {
         try (PreparedStatement ps =
@@ -120,6 +110,7 @@ final class VehicleRepository {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Timestamp lastSeen = rs.getTimestamp(5);
+                Timestamp presenceChanged = rs.getTimestamp(8);
                 out.add(new VehicleView(
                         rs.getString(1),
                         rs.getString(2),
@@ -127,7 +118,8 @@ final class VehicleRepository {
                         rs.getBoolean(4),
                         lastSeen == null ? null : lastSeen.toInstant(),
                         rs.getString(6),
-                        rs.getTimestamp(7).toInstant()));
+                        rs.getTimestamp(7).toInstant(),
+                        presenceChanged == null ? null : presenceChanged.toInstant()));
             }
         }
         return out;

@@ -141,13 +141,6 @@ public final class VehicleService {
         return db.tx(c -> repository.updatePresence(c, vin, online, protocol, at));
     }
 
-    public Future<Void> touchLastSeen(String vin, Instant at) {
-        return db.tx(c -> {
-            repository.touchLastSeen(c, vin, at);
-            return null;
-        });
-    }
-
     public Future<Integer> markAllOffline() {
         return db.tx(c -> repository.markAllOffline(c, clock.instant()));
     }

@@ -1,0 +1,116 @@
+package dev.carlink.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    private static Properties props(String... pairs) {
+        Properties p = new Properties();
+        for (int i = 0; i < pairs.length; i += 2) {
+            p.setProperty(pairs[i], pairs[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void nothingGiven_givesTheDocumentedDefaults() {
+        AppConfig config = ConfigLoader.load(Optional.empty(), Map.of(), new Properties());
+
+        assertThat(config.command().httpPort()).isEqualTo(8080);
+        assertThat(config.gateway().mqttPort()).isEqualTo(1883);
+        assertThat(config.database().url()).isEmpty();
+        assertThat(config.database().embeddedDirectory()).isEqualTo(Path.of("data", "postgres-17"));
+        assertThat(config.demo().fleetSize()).isEqualTo(20);
+        assertThat(config.command().bootstrapUsers())
+                .extracting(u -> u.username())
+                .containsExactly("admin", "staff", "alice", "bob");
+    }
+
+    @Test
+    void fileThenEnvironmentThenSystemProperties_eachOverridesTheOneBefore(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("carlink.properties");
+        Files.writeString(file, "http.port=9000\nmqtt.port=9001\ndemo.fleet-size=3\n");
+
+        AppConfig config = ConfigLoader.load(
+                Optional.of(file),
+                Map.of("CARLINK_MQTT_PORT", "9101", "CARLINK_DEMO_FLEET_SIZE", "4", "PATH", "/bin"),
+                props("carlink.demo.fleet-size", "5"));
+
+        assertThat(config.command().httpPort()).isEqualTo(9000);
+        assertThat(config.gateway().mqttPort()).isEqualTo(9101);
+        assertThat(config.demo().fleetSize()).isEqualTo(5);
+    }
+
+    @Test
+    void durations_acceptShortFormsAndIso() {
+        AppConfig config = ConfigLoader.load(
+                Optional.empty(),
+                Map.of(),
+                props("carlink.demo.telemetry-interval", "250ms", "carlink.auth.token-ttl", "PT2H"));
+
+        assertThat(config.demo().telemetryInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.command().tokenTtl()).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void everyBadKeyAndValue_isReportedAtOnce_nothingClamped() {
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Optional.empty(),
+                        Map.of("CARLINK_HTTP_PROT", "80"),
+                        props(
+                                "carlink.mqtt.port", "70000",
+                                "carlink.demo.fleet-size", "many",
+                                "carlink.telemetry.batch-max-delay", "soon")))
+                .isInstanceOf(ConfigLoader.ConfigException.class)
+                .hasMessageContaining("CARLINK_HTTP_PROT")
+                .hasMessageContaining("70000")
+                .hasMessageContaining("demo.fleet-size must be a whole number, was 'many'")
+                .hasMessageContaining("telemetry.batch-max-delay");
+    }
+
+    @Test
+    void aMissingConfigFile_isReported(@TempDir Path dir) {
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(Optional.of(dir.resolve("nope.properties")), Map.of(), new Properties()))
+                .hasMessageContaining("cannot be read");
+    }
+
+    @Test
+    void adminPassword_replacesTheDemoAdmin_andWorksWithTheDemoOff() {
+        AppConfig config = ConfigLoader.load(
+                Optional.empty(),
+                Map.of(),
+                props("carlink.demo.enabled", "false", "carlink.auth.admin-password", "a-long-admin-secret"));
+
+        assertThat(config.command().bootstrapUsers()).singleElement().satisfies(u -> {
+            assertThat(u.username()).isEqualTo("admin");
+            assertThat(u.password()).isEqualTo("a-long-admin-secret");
+        });
+    }
+
+    @Test
+    void externalDatabaseUrl_mustBePostgres() {
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(Optional.empty(), Map.of(), props("carlink.db.url", "jdbc:mysql://x/y")))
+                .hasMessageContaining("jdbc:postgresql:");
+    }
+
+    @Test
+    void secrets_areMaskedWhenTheConfigIsLogged() {
+        AppConfig config =
+                ConfigLoader.load(Optional.empty(), Map.of(), props("carlink.db.password", "hunter2-hunter2"));
+
+        assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("alice-demo-pass");
+    }
+}
