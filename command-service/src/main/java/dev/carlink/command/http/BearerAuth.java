@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
 
 /**
  * Resolves the bearer token of every API request to a {@link Principal}, or answers 401. Browsers'
@@ -82,13 +83,40 @@ final class BearerAuth implements Handler<RoutingContext> {
         return vin;
     }
 
+    /**
+     * Runs {@code action} with the {vin} path parameter once the principal may read that car; otherwise
+     * answers 400 (not a VIN), 403 or 404 itself.
+     */
+    void whenReadable(RoutingContext ctx, Consumer<String> action) {
+        when(ctx, action, false);
+    }
+
+    /** The same for commanding the car: only its owner. */
+    void whenCommandable(RoutingContext ctx, Consumer<String> action) {
+        when(ctx, action, true);
+    }
+
+    private void when(RoutingContext ctx, Consumer<String> action, boolean command) {
+        String vin = vin(ctx);
+        if (vin == null) {
+            return;
+        }
+        (command ? canCommand(ctx, vin) : canRead(ctx, vin))
+                .onSuccess(ok -> {
+                    if (ok) {
+                        action.accept(vin);
+                    }
+                })
+                .onFailure(ctx::fail);
+    }
+
     /** Completes true when the principal may read the car; otherwise answers 403/404 and completes false. */
-    Future<Boolean> canRead(RoutingContext ctx, String vin) {
+    private Future<Boolean> canRead(RoutingContext ctx, String vin) {
         return vehicles.readAccess(principal(ctx), vin).map(access -> answer(ctx, vin, access));
     }
 
     /** Completes true when the principal may command the car. */
-    Future<Boolean> canCommand(RoutingContext ctx, String vin) {
+    private Future<Boolean> canCommand(RoutingContext ctx, String vin) {
         return vehicles.commandAccess(principal(ctx), vin).map(access -> answer(ctx, vin, access));
     }
 

@@ -29,10 +29,6 @@ final class CommandRoutes {
     }
 
     private void create(RoutingContext ctx) {
-        String vin = BearerAuth.vin(ctx);
-        if (vin == null) {
-            return;
-        }
         JsonObject body = Bodies.jsonObject(ctx);
         if (body == null) {
             return;
@@ -44,69 +40,41 @@ final class CommandRoutes {
             Problem.badField(ctx, e.field(), e.getMessage().substring(e.field().length() + 2));
             return;
         }
-        auth.canCommand(ctx, vin)
-                .onSuccess(ok -> {
-                    if (!ok) {
-                        return;
+        auth.whenCommandable(ctx, vin -> commands.request(
+                        UUID.randomUUID(), vin, spec, BearerAuth.principal(ctx).auditName())
+                .onSuccess(created -> {
+                    String location = "/api/v1/vehicles/" + vin + "/commands/"
+                            + created.command().id();
+                    ctx.response().putHeader("Location", location);
+                    if (created.refusal().isPresent()) {
+                        Problem.send(
+                                ctx,
+                                Problem.body(
+                                                422,
+                                                "Refused by a safety check",
+                                                created.refusal().get().detail())
+                                        .put(
+                                                "reasonCode",
+                                                created.refusal().get().code())
+                                        .put("command", created.command().toJson()));
+                    } else {
+                        Responses.json(ctx, 201, created.command().toJson());
                     }
-                    String requester = BearerAuth.principal(ctx).auditName();
-                    commands.request(UUID.randomUUID(), vin, spec, requester)
-                            .onSuccess(created -> {
-                                String location = "/api/v1/vehicles/" + vin + "/commands/"
-                                        + created.command().id();
-                                ctx.response().putHeader("Location", location);
-                                if (created.refusal().isPresent()) {
-                                    Problem.send(
-                                            ctx,
-                                            Problem.body(
-                                                            422,
-                                                            "Refused by a safety check",
-                                                            created.refusal()
-                                                                    .get()
-                                                                    .detail())
-                                                    .put(
-                                                            "reasonCode",
-                                                            created.refusal()
-                                                                    .get()
-                                                                    .code())
-                                                    .put(
-                                                            "command",
-                                                            created.command().toJson()));
-                                } else {
-                                    Responses.json(ctx, 201, created.command().toJson());
-                                }
-                            })
-                            .onFailure(ctx::fail);
                 })
-                .onFailure(ctx::fail);
+                .onFailure(ctx::fail));
     }
 
     private void recent(RoutingContext ctx) {
-        String vin = BearerAuth.vin(ctx);
-        if (vin == null) {
-            return;
-        }
-        auth.canRead(ctx, vin)
-                .onSuccess(ok -> {
-                    if (!ok) {
-                        return;
-                    }
-                    commands.recent(vin, RECENT_LIMIT)
-                            .onSuccess(list -> {
-                                JsonArray out = new JsonArray();
-                                list.forEach(c -> out.add(c.toJson()));
-                                Responses.json(ctx, 200, new JsonObject().put("commands", out));
-                            })
-                            .onFailure(ctx::fail);
+        auth.whenReadable(ctx, vin -> commands.recent(vin, RECENT_LIMIT)
+                .onSuccess(list -> {
+                    JsonArray out = new JsonArray();
+                    list.forEach(c -> out.add(c.toJson()));
+                    Responses.json(ctx, 200, new JsonObject().put("commands", out));
                 })
-                .onFailure(ctx::fail);
+                .onFailure(ctx::fail));
     }
 
     private void one(RoutingContext ctx) {
-        String vin = BearerAuth.vin(ctx);
-        if (vin == null) {
-            return;
-        }
         UUID id;
         try {
             id = UUID.fromString(ctx.pathParam("id"));
@@ -114,21 +82,14 @@ final class CommandRoutes {
             Problem.badField(ctx, "id", "must be a command UUID, was " + ctx.pathParam("id"));
             return;
         }
-        auth.canRead(ctx, vin)
-                .onSuccess(ok -> {
-                    if (!ok) {
-                        return;
+        auth.whenReadable(ctx, vin -> commands.find(vin, id)
+                .onSuccess(found -> {
+                    if (found.isEmpty()) {
+                        Problem.send(ctx, 404, "Not found", "no command " + id + " for vehicle " + vin);
+                    } else {
+                        Responses.json(ctx, 200, found.get().toJson());
                     }
-                    commands.find(vin, id)
-                            .onSuccess(found -> {
-                                if (found.isEmpty()) {
-                                    Problem.send(ctx, 404, "Not found", "no command " + id + " for vehicle " + vin);
-                                } else {
-                                    Responses.json(ctx, 200, found.get().toJson());
-                                }
-                            })
-                            .onFailure(ctx::fail);
                 })
-                .onFailure(ctx::fail);
+                .onFailure(ctx::fail));
     }
 }

@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Optional;
 
 /** Owners' and staff's view of cars: list, latest state with its age, history, and the live stream. */
 final class VehicleRoutes {
@@ -63,45 +62,24 @@ final class VehicleRoutes {
     }
 
     private void one(RoutingContext ctx) {
-        String vin = BearerAuth.vin(ctx);
-        if (vin == null) {
-            return;
-        }
-        auth.canRead(ctx, vin)
-                .compose(ok ->
-                        ok ? vehicles.find(vin) : io.vertx.core.Future.succeededFuture(Optional.<VehicleView>empty()))
+        auth.whenReadable(ctx, vin -> vehicles.find(vin)
                 .onSuccess(found -> found.ifPresent(v -> Responses.json(ctx, 200, toJson(v, clock.instant()))))
-                .onFailure(ctx::fail);
+                .onFailure(ctx::fail));
     }
 
     private void state(RoutingContext ctx) {
-        String vin = BearerAuth.vin(ctx);
-        if (vin == null) {
-            return;
-        }
-        auth.canRead(ctx, vin)
-                .onSuccess(ok -> {
-                    if (!ok) {
-                        return;
+        auth.whenReadable(ctx, vin -> vehicles.find(vin)
+                .compose(vehicle -> telemetry.latest(vin).map(state -> {
+                    if (state.isEmpty()) {
+                        Problem.send(ctx, 404, "No state yet", "vehicle " + vin + " has not reported any telemetry");
+                    } else {
+                        JsonObject json = stateJson(state.get(), clock.instant());
+                        vehicle.ifPresent(v -> json.put("online", v.online()));
+                        Responses.json(ctx, 200, json);
                     }
-                    vehicles.find(vin)
-                            .compose(vehicle -> telemetry.latest(vin).map(state -> {
-                                if (state.isEmpty()) {
-                                    Problem.send(
-                                            ctx,
-                                            404,
-                                            "No state yet",
-                                            "vehicle " + vin + " has not reported any telemetry");
-                                    return null;
-                                }
-                                JsonObject json = stateJson(state.get(), clock.instant());
-                                vehicle.ifPresent(v -> json.put("online", v.online()));
-                                Responses.json(ctx, 200, json);
-                                return null;
-                            }))
-                            .onFailure(ctx::fail);
-                })
-                .onFailure(ctx::fail);
+                    return null;
+                }))
+                .onFailure(ctx::fail));
     }
 
     /** A state with the age of its data: owners must never mistake old data for now. */
@@ -118,10 +96,6 @@ final class VehicleRoutes {
     }
 
     private void history(RoutingContext ctx) {
-        String vin = BearerAuth.vin(ctx);
-        if (vin == null) {
-            return;
-        }
         Instant to;
         Instant from;
         int limit;
@@ -144,29 +118,22 @@ final class VehicleRoutes {
             Problem.badField(ctx, "limit", "must be 1.." + MAX_HISTORY_LIMIT + ", was " + limit);
             return;
         }
-        auth.canRead(ctx, vin)
-                .onSuccess(ok -> {
-                    if (!ok) {
-                        return;
-                    }
-                    telemetry
-                            .history(vin, from, to, limit)
-                            .onSuccess(page -> {
-                                JsonArray samples = new JsonArray();
-                                page.getSamplesList().forEach(t -> samples.add(TelemetryJson.sample(t)));
-                                Responses.json(
-                                        ctx,
-                                        200,
-                                        new JsonObject()
-                                                .put("vin", vin)
-                                                .put("from", from.toString())
-                                                .put("to", to.toString())
-                                                .put("truncated", page.getTruncated())
-                                                .put("samples", samples));
-                            })
-                            .onFailure(ctx::fail);
+        auth.whenReadable(ctx, vin -> telemetry
+                .history(vin, from, to, limit)
+                .onSuccess(page -> {
+                    JsonArray samples = new JsonArray();
+                    page.getSamplesList().forEach(t -> samples.add(TelemetryJson.sample(t)));
+                    Responses.json(
+                            ctx,
+                            200,
+                            new JsonObject()
+                                    .put("vin", vin)
+                                    .put("from", from.toString())
+                                    .put("to", to.toString())
+                                    .put("truncated", page.getTruncated())
+                                    .put("samples", samples));
                 })
-                .onFailure(ctx::fail);
+                .onFailure(ctx::fail));
     }
 
     /**
@@ -174,51 +141,39 @@ final class VehicleRoutes {
      * command change. A comment line every 15 s keeps proxies from closing the stream.
      */
     private void stream(RoutingContext ctx) {
-        String vin = BearerAuth.vin(ctx);
-        if (vin == null) {
-            return;
-        }
-        auth.canRead(ctx, vin)
-                .onSuccess(ok -> {
-                    if (!ok) {
-                        return;
+        auth.whenReadable(ctx, vin -> {
+            HttpServerResponse response = ctx.response()
+                    .setChunked(true)
+                    .putHeader("Content-Type", "text/event-stream")
+                    .putHeader("Cache-Control", "no-cache")
+                    .putHeader("X-Accel-Buffering", "no");
+            response.write(": stream of " + vin + "\n\n");
+            MessageConsumer<Buffer> states = vertx.eventBus().consumer(BusAddress.TELEMETRY_STATE_CHANGED, msg -> {
+                try {
+                    LatestState state = LatestState.parseFrom(msg.body().getBytes());
+                    if (state.getVin().equals(vin)) {
+                        send(response, "state", stateJson(state, clock.instant()));
                     }
-                    HttpServerResponse response = ctx.response()
-                            .setChunked(true)
-                            .putHeader("Content-Type", "text/event-stream")
-                            .putHeader("Cache-Control", "no-cache")
-                            .putHeader("X-Accel-Buffering", "no");
-                    response.write(": stream of " + vin + "\n\n");
-                    MessageConsumer<Buffer> states = vertx.eventBus()
-                            .consumer(BusAddress.TELEMETRY_STATE_CHANGED, msg -> {
-                                try {
-                                    LatestState state =
-                                            LatestState.parseFrom(msg.body().getBytes());
-                                    if (state.getVin().equals(vin)) {
-                                        send(response, "state", stateJson(state, clock.instant()));
-                                    }
-                                } catch (InvalidProtocolBufferException e) {
-                                    throw new IllegalStateException("unreadable state on the bus", e);
-                                }
-                            });
-                    MessageConsumer<JsonObject> commands = vertx.eventBus()
-                            .consumer(CommandService.UPDATES_ADDRESS, msg -> {
-                                if (vin.equals(msg.body().getString("vin"))) {
-                                    send(response, "command", msg.body());
-                                }
-                            });
-                    long keepAlive = vertx.setPeriodic(STREAM_KEEPALIVE_MS, id -> {
-                        if (!response.closed()) {
-                            response.write(": keep-alive\n\n");
-                        }
-                    });
-                    response.closeHandler(v -> {
-                        states.unregister();
-                        commands.unregister();
-                        vertx.cancelTimer(keepAlive);
-                    });
-                })
-                .onFailure(ctx::fail);
+                } catch (InvalidProtocolBufferException e) {
+                    throw new IllegalStateException("unreadable state on the bus", e);
+                }
+            });
+            MessageConsumer<JsonObject> commands = vertx.eventBus().consumer(CommandService.UPDATES_ADDRESS, msg -> {
+                if (vin.equals(msg.body().getString("vin"))) {
+                    send(response, "command", msg.body());
+                }
+            });
+            long keepAlive = vertx.setPeriodic(STREAM_KEEPALIVE_MS, id -> {
+                if (!response.closed()) {
+                    response.write(": keep-alive\n\n");
+                }
+            });
+            response.closeHandler(v -> {
+                states.unregister();
+                commands.unregister();
+                vertx.cancelTimer(keepAlive);
+            });
+        });
     }
 
     private static void send(HttpServerResponse response, String event, JsonObject data) {

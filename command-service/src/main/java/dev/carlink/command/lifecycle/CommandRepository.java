@@ -89,6 +89,22 @@ final class CommandRepository {
         }
     }
 
+    /**
+     * Queued, unexpired commands of cars that are online, created before {@code createdBefore}: handed to
+     * the gateway once already, but never recorded as sent (the gateway was busy or did not answer).
+     */
+    List<CommandRecord> stuckQueued(Connection c, Instant now, Instant createdBefore, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS.replace("id, vin,", "c.id, c.vin,")
+                + " FROM command.commands c JOIN command.vehicles v ON v.vin = c.vin "
+                + "WHERE c.status = 'QUEUED' AND v.online AND c.expires_at > ? AND c.created_at < ? "
+                + "ORDER BY c.created_at LIMIT ?")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setTimestamp(2, Timestamp.from(createdBefore));
+            ps.setInt(3, limit);
+            return read(ps);
+        }
+    }
+
     List<UUID> pastDeadline(Connection c, Instant now, int limit) throws SQLException {
         List<UUID> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM command.commands WHERE status = ANY (?) "

@@ -269,6 +269,7 @@ public final class CommandService {
      */
     public Future<Integer> sweep() {
         Instant now = clock.instant();
+        redispatchStuck(now);
         return db.tx(c -> repository.pastDeadline(c, now, SWEEP_BATCH)).compose(ids -> {
             List<Future<Optional<CommandRecord>>> moves = ids.stream()
                     .map(id -> db.tx(c -> {
@@ -303,6 +304,18 @@ public final class CommandService {
                     .filter(f -> f.succeeded() && f.result().isPresent())
                     .count());
         });
+    }
+
+    /** Hands again to the gateway the queued commands of online cars that it did not take the first time. */
+    private void redispatchStuck(Instant now) {
+        db.tx(c -> repository.stuckQueued(c, now, now.minus(deliveryTimeout), SWEEP_BATCH))
+                .onSuccess(stuck -> {
+                    if (!stuck.isEmpty()) {
+                        log.info("sending queued commands again [count: {}]", stuck.size());
+                    }
+                    stuck.forEach(this::dispatch);
+                })
+                .onFailure(e -> log.warn("queued commands not re-read [cause: {}]", e.getMessage()));
     }
 
     private Future<Optional<CommandRecord>> transition(
