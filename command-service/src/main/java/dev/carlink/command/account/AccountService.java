@@ -68,23 +68,24 @@ public final class AccountService {
 
     /** Empty when the username or password is wrong (the caller cannot tell which). */
     public Future<Optional<Login>> login(String username, String password) {
+        return db.tx(c -> repository.findUser(c, username)).compose(user -> db.offLoop(() -> hasher.matches(
+                        password,
+                        user.map(AccountRepository.StoredUser::passwordHash).orElse(decoyHash)))
+                .compose(matches -> user.isPresent() && matches
+                        ? openSession(user.get()).map(Optional::of)
+                        : Future.succeededFuture(Optional.<Login>empty())));
+    }
+
+    private Future<Login> openSession(AccountRepository.StoredUser user) {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(tokenTtl);
         return db.tx(c -> {
-            Optional<AccountRepository.StoredUser> user = repository.findUser(c, username);
-            boolean matches = hasher.matches(
-                    password,
-                    user.map(AccountRepository.StoredUser::passwordHash).orElse(decoyHash));
-            if (user.isEmpty() || !matches) {
-                return Optional.empty();
-            }
-            byte[] bytes = new byte[32];
-            random.nextBytes(bytes);
-            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            Instant now = clock.instant();
-            Instant expiresAt = now.plus(tokenTtl);
-            repository.insertSession(c, sha256(token), user.get().id(), now, expiresAt);
+            repository.insertSession(c, sha256(token), user.id(), now, expiresAt);
             repository.deleteExpiredSessions(c, now);
-            AccountRepository.StoredUser u = user.get();
-            return Optional.of(new Login(token, expiresAt, new Principal(u.id(), u.username(), u.role())));
+            return new Login(token, expiresAt, new Principal(user.id(), user.username(), user.role()));
         });
     }
 

@@ -28,6 +28,11 @@ public final class Db {
         return vertx.executeBlocking(() -> inTransaction(work), false);
     }
 
+    /** Runs CPU-heavy work (password hashing) on a worker thread, holding no connection. */
+    public <T> Future<T> offLoop(java.util.concurrent.Callable<T> work) {
+        return vertx.executeBlocking(work, false);
+    }
+
     /** The same, on the calling thread: for callers already off the event loop. */
     public <T> T inTransaction(Work<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {

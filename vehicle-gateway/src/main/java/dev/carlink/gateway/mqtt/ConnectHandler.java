@@ -172,12 +172,13 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         endpoint.disconnectMessageHandler(message -> disconnects.clientDisconnected(session, message));
         endpoint.exceptionHandler(error -> disconnects.failed(session, error));
         endpoint.closeHandler(v -> disconnects.closed(session));
+        // registered before CONNACK leaves, so a car that sees itself connected is counted and reachable
+        sessions.register(session).ifPresent(previous -> disconnects.takeOver(previous, session));
         if (protocol == MqttProtocol.MQTT_5) {
             endpoint.accept(false, connAckProperties);
         } else {
             endpoint.accept(false);
         }
-        sessions.register(session).ifPresent(previous -> disconnects.takeOver(previous, session));
         log.info(
                 "vehicle connected [vin: {}, protocol: {}, remote: {}]",
                 vin,
