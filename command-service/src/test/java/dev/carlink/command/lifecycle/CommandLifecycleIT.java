@@ -1,0 +1,220 @@
+package dev.carlink.command.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.carlink.command.CommandSchema;
+import dev.carlink.command.state.TelemetryClient;
+import dev.carlink.command.store.Db;
+import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.bus.v1.CommandTransportAck;
+import dev.carlink.proto.bus.v1.DeliveryReceipt;
+import dev.carlink.proto.v1.CommandOutcome;
+import dev.carlink.proto.v1.CommandResult;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Deadlines, late answers and re-sends of the durable lifecycle, against a real PostgreSQL. */
+class CommandLifecycleIT {
+
+    private static final String VIN = "SMCAR000000000401";
+    private static final String OTHER_VIN = "SMCAR000000000402";
+    private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(60);
+
+    private static EmbeddedPostgres postgres;
+    private static DataSource dataSource;
+    private static Vertx vertx;
+    private static final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-06-01T12:00:00Z"));
+    private static CommandService commands;
+
+    /** A clock the test moves by hand. */
+    private static final Clock CLOCK = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        dataSource = postgres.getPostgresDatabase();
+        CommandSchema.migrate(dataSource);
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
+            st.execute("INSERT INTO command.users (username, password_hash, role, display_name, created_at) "
+                    + "VALUES ('olga', 'x', 'OWNER', 'Olga', now())");
+            for (String vin : new String[] {VIN, OTHER_VIN}) {
+                st.execute("INSERT INTO command.vehicles (vin, owner_id, name, secret_hash, enrolled_at, online) "
+                        + "SELECT '" + vin
+                        + "', id, 'car', 'x', now(), true FROM command.users WHERE username = 'olga'");
+            }
+        }
+        vertx = Vertx.vertx();
+        commands = new CommandService(
+                vertx,
+                new Db(vertx, dataSource),
+                new TelemetryClient(vertx, Duration.ofSeconds(2)),
+                new CloudPreconditions(30, 20),
+                Duration.ofSeconds(2),
+                RESULT_TIMEOUT,
+                CLOCK,
+                new SimpleMeterRegistry());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close().await();
+        postgres.close();
+    }
+
+    /** A stand-in gateway for one car: answers deliveries with a receipt, or fails the first {@code failures}. */
+    private static MessageConsumer<Buffer> gateway(String vin, int failures) {
+        AtomicInteger calls = new AtomicInteger();
+        return vertx.eventBus().<Buffer>consumer(BusAddress.commandDelivery(vin), msg -> {
+            if (calls.incrementAndGet() <= failures) {
+                msg.fail(503, "receive maximum reached");
+                return;
+            }
+            msg.reply(Buffer.buffer(DeliveryReceipt.newBuilder().build().toByteArray()));
+        });
+    }
+
+    private static CommandRecord created(String vin) {
+        return commands.request(UUID.randomUUID(), vin, new CommandSpec.ClimateStopSpec(), "owner:olga")
+                .await()
+                .command();
+    }
+
+    private static CommandStatus statusOf(String vin, UUID id) {
+        return commands.find(vin, id).await().orElseThrow().status();
+    }
+
+    private static CommandStatus awaitStatus(String vin, UUID id, CommandStatus wanted) {
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(statusOf(vin, id)).isEqualTo(wanted));
+        return wanted;
+    }
+
+    private static CommandResult result(UUID id, CommandOutcome outcome) {
+        return CommandResult.newBuilder()
+                .setCommandId(id.toString())
+                .setStatus(outcome)
+                .build();
+    }
+
+    @Test
+    void aSentCommandWithoutAnswer_timesOut_andTheCarsLateAnswerStillSettlesIt() {
+        MessageConsumer<Buffer> gateway = gateway(VIN, 0);
+        CommandRecord command = created(VIN);
+        awaitStatus(VIN, command.id(), CommandStatus.SENT);
+
+        now.set(now.get().plus(RESULT_TIMEOUT).plusSeconds(1));
+        commands.sweep().await();
+
+        CommandRecord timedOut = commands.find(VIN, command.id()).await().orElseThrow();
+        assertThat(timedOut.status()).isEqualTo(CommandStatus.TIMED_OUT);
+        assertThat(timedOut.reasonCode()).isEqualTo("NO_RESULT");
+        assertThat(timedOut.toJson().getBoolean("mayHaveSucceeded")).isTrue();
+
+        commands.onResult(VIN, result(command.id(), CommandOutcome.COMMAND_OUTCOME_SUCCEEDED))
+                .await();
+
+        CommandRecord settled = commands.find(VIN, command.id()).await().orElseThrow();
+        assertThat(settled.status()).isEqualTo(CommandStatus.SUCCEEDED);
+        assertThat(settled.transitions())
+                .extracting(CommandRecord.Transition::to)
+                .containsExactly(
+                        CommandStatus.QUEUED, CommandStatus.SENT, CommandStatus.TIMED_OUT, CommandStatus.SUCCEEDED);
+        gateway.unregister().await();
+    }
+
+    @Test
+    void aCommandForACarThatNeverConnects_expiresAtItsDeadline_withAReason() {
+        CommandRecord command = created(OTHER_VIN);
+        assertThat(statusOf(OTHER_VIN, command.id())).isEqualTo(CommandStatus.QUEUED);
+
+        now.set(command.expiresAt().plusSeconds(1));
+        commands.sweep().await();
+
+        CommandRecord expired = commands.find(OTHER_VIN, command.id()).await().orElseThrow();
+        assertThat(expired.status()).isEqualTo(CommandStatus.EXPIRED);
+        assertThat(expired.reasonCode()).isEqualTo("EXPIRED");
+        assertThat(expired.detail()).contains("did not connect");
+    }
+
+    @Test
+    void aLateTransportAck_neverMovesAFinishedCommandBack() {
+        MessageConsumer<Buffer> gateway = gateway(VIN, 0);
+        CommandRecord command = created(VIN);
+        awaitStatus(VIN, command.id(), CommandStatus.SENT);
+        commands.onResult(VIN, result(command.id(), CommandOutcome.COMMAND_OUTCOME_SUCCEEDED))
+                .await();
+
+        commands.onTransportAck(CommandTransportAck.newBuilder()
+                        .setVin(VIN)
+                        .setCommandId(command.id().toString())
+                        .build())
+                .await();
+
+        assertThat(statusOf(VIN, command.id())).isEqualTo(CommandStatus.SUCCEEDED);
+        gateway.unregister().await();
+    }
+
+    @Test
+    void aResultForAnotherCarsCommand_isRefused_andChangesNothing() {
+        CommandRecord command = created(OTHER_VIN);
+
+        assertThatThrownBy(() -> commands.onResult(VIN, result(command.id(), CommandOutcome.COMMAND_OUTCOME_SUCCEEDED))
+                        .await())
+                .isInstanceOf(UnknownCommandException.class);
+        assertThat(statusOf(OTHER_VIN, command.id())).isEqualTo(CommandStatus.QUEUED);
+        assertThatThrownBy(() -> commands.onResult(
+                                VIN, result(UUID.randomUUID(), CommandOutcome.COMMAND_OUTCOME_SUCCEEDED))
+                        .await())
+                .isInstanceOf(UnknownCommandException.class);
+    }
+
+    @Test
+    void aCommandTheGatewayDidNotTake_isSentAgainByTheSweep() {
+        MessageConsumer<Buffer> gateway = gateway(VIN, 1);
+        CommandRecord command = created(VIN);
+        org.awaitility.Awaitility.await()
+                .during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(statusOf(VIN, command.id())).isEqualTo(CommandStatus.QUEUED));
+
+        now.set(now.get().plusSeconds(3));
+        commands.sweep().await();
+
+        awaitStatus(VIN, command.id(), CommandStatus.SENT);
+        gateway.unregister().await();
+    }
+}
