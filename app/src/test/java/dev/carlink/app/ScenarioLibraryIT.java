@@ -28,7 +28,8 @@ class ScenarioLibraryIT {
 
     @BeforeAll
     static void start() {
-        system = TestSystem.start();
+        // a short result timeout, so "a car that never answers" times out in seconds
+        system = TestSystem.start(c -> c.withResultTimeout(java.time.Duration.ofSeconds(5)));
         runner = new ScenarioRunner(
                 new ScenarioRunner.Backend(
                         URI.create(system.api("")),

@@ -50,12 +50,17 @@ final class TestSystem implements AutoCloseable {
     }
 
     static TestSystem start() {
+        return start(c -> c);
+    }
+
+    /** The same, with the command-service's settings adjusted (e.g. a shorter result timeout). */
+    static TestSystem start(java.util.function.UnaryOperator<CommandServiceConfig> adjust) {
         try {
             Path dir = Files.createTempDirectory("carlink-it");
-            CommandServiceConfig command = CommandServiceConfig.defaults()
+            CommandServiceConfig command = adjust.apply(CommandServiceConfig.defaults()
                     .withHttp("127.0.0.1", 0)
                     .withPasswordHashIterations(1_000)
-                    .withBootstrapUsers(USERS);
+                    .withBootstrapUsers(USERS));
             GatewayConfig gatewayDefaults = GatewayConfig.defaults();
             GatewayConfig gateway = new GatewayConfig(
                     "127.0.0.1",

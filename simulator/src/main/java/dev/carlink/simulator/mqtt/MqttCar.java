@@ -90,6 +90,7 @@ public final class MqttCar implements AutoCloseable {
 
     private volatile boolean subscribed;
     private volatile boolean wasConnected;
+    private final Faults faults = new Faults();
     private volatile ScheduledFuture<?> ticker;
     private long lastTickNanos;
     private long lastTelemetryNanos;
@@ -161,6 +162,22 @@ public final class MqttCar implements AutoCloseable {
         }
         client.setCallback(new Callback());
         car.setOutputListener(() -> submit(this::drainAndFlush));
+    }
+
+    /** Faults to inject into this connection. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /**
+     * Fault injection: publishes bytes that are not a Telemetry message on the car's telemetry topic. The
+     * gateway refuses it (for this MQTT 3.1.1 car: a {@code PublishError} on the errors topic).
+     */
+    public void publishMalformedTelemetry() {
+        submit(() -> {
+            enqueue(Outbox.Kind.TELEMETRY, telemetryTopic, new byte[] {(byte) 0xff, 0x13, 0x37, 0x00});
+            drainAndFlush();
+        });
     }
 
     /** The simulated car behind this connection, for test hooks. */
@@ -410,11 +427,23 @@ public final class MqttCar implements AutoCloseable {
                 vin(),
                 command.getId(),
                 command.getActionCase());
-        List<CommandResult> results = car.execute(command);
-        for (CommandResult result : results) {
-            enqueue(Outbox.Kind.RESULT, resultsTopic, result.toByteArray());
+        if (faults.ignoresCommands()) {
+            LOG.info("command ignored (fault injection) [vin: {}, commandId: {}]", vin(), command.getId());
+            return;
         }
-        drainAndFlush();
+        List<CommandResult> results = car.execute(command);
+        Runnable send = () -> {
+            for (CommandResult result : results) {
+                enqueue(Outbox.Kind.RESULT, resultsTopic, result.toByteArray());
+            }
+            drainAndFlush();
+        };
+        Duration delay = faults.resultDelay();
+        if (delay.isZero()) {
+            send.run();
+        } else {
+            schedule(send, delay);
+        }
     }
 
     private void handleError(byte[] payload) {
@@ -470,9 +499,12 @@ public final class MqttCar implements AutoCloseable {
     }
 
     private void enqueue(Outbox.Kind kind, String topic, byte[] payload) {
-        Outbox.Message dropped = outbox.add(new Outbox.Message(kind, topic, payload));
-        if (dropped != null) {
-            logDrop(dropped);
+        int copies = faults.duplicatesPublishes() ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            Outbox.Message dropped = outbox.add(new Outbox.Message(kind, topic, payload));
+            if (dropped != null) {
+                logDrop(dropped);
+            }
         }
     }
 

@@ -94,6 +94,41 @@ public record Scenario(String name, String description, double timeScale, CarSet
         }
     }
 
+    /** Fault injection: the car takes commands but never answers ({@code on}), or behaves again. */
+    public record IgnoreCommands(boolean on) implements Action {
+        public String describe() {
+            return on ? "car stops answering commands" : "car answers commands again";
+        }
+    }
+
+    /** Fault injection: results leave the car this long (simulated) after it acted. */
+    public record DelayResults(Duration delay) implements Action {
+        public String describe() {
+            return "car holds its results back " + text(delay);
+        }
+    }
+
+    /** Fault injection: every publish goes out twice. */
+    public record DuplicatePublishes(boolean on) implements Action {
+        public String describe() {
+            return on ? "car publishes everything twice" : "car stops duplicating";
+        }
+    }
+
+    /** Fault injection: one telemetry payload that does not parse. */
+    public record MalformedTelemetry() implements Action {
+        public String describe() {
+            return "car publishes a malformed telemetry payload";
+        }
+    }
+
+    /** Fault injection: the car's clock runs this many seconds ahead (negative: behind). */
+    public record ClockSkew(long seconds) implements Action {
+        public String describe() {
+            return "car clock skewed by " + seconds + " s";
+        }
+    }
+
     /** Something that must become true within a simulated time. */
     public sealed interface Expectation {
         Duration within();
@@ -129,6 +164,13 @@ public record Scenario(String name, String description, double timeScale, CarSet
     public record TaskOpen(String type, String priority, Duration within) implements Expectation {
         public String describe() {
             return "a " + (priority == null ? "" : priority + " ") + type + " task opens within " + text(within);
+        }
+    }
+
+    /** The gateway told the car (on its errors topic) that it refused a publish with this code. */
+    public record GatewayError(String code, Duration within) implements Expectation {
+        public String describe() {
+            return "the gateway refuses a publish with " + code + " within " + text(within);
         }
     }
 
@@ -296,10 +338,35 @@ public record Scenario(String name, String description, double timeScale, CarSet
                 j.onlyFields(step, Set.of("at", "do"));
                 yield new Connection(kind.equals("reconnect"));
             }
+            case "ignoreCommands" -> {
+                j.onlyFields(step, Set.of("at", "do", "on"));
+                yield new IgnoreCommands(j.optionalBoolean(step, "on", true));
+            }
+            case "delayResults" -> {
+                j.onlyFields(step, Set.of("at", "do", "delay"));
+                yield new DelayResults(j.duration(step, "delay", null));
+            }
+            case "duplicatePublishes" -> {
+                j.onlyFields(step, Set.of("at", "do", "on"));
+                yield new DuplicatePublishes(j.optionalBoolean(step, "on", true));
+            }
+            case "malformedTelemetry" -> {
+                j.onlyFields(step, Set.of("at", "do"));
+                yield new MalformedTelemetry();
+            }
+            case "clockSkew" -> {
+                j.onlyFields(step, Set.of("at", "do", "seconds"));
+                double seconds = j.number(step, "seconds");
+                if (Math.abs(seconds) > 86_400) {
+                    throw j.error("seconds", "must be within a day either way, was " + seconds);
+                }
+                yield new ClockSkew((long) seconds);
+            }
             default ->
                 throw j.error(
                         "do",
-                        "must be one of [command, openDoor, closeDoor, seat, child, fatigue, cabin, disconnect, reconnect],"
+                        "must be one of [command, openDoor, closeDoor, seat, child, fatigue, cabin, disconnect, reconnect,"
+                                + " ignoreCommands, delayResults, duplicatePublishes, malformedTelemetry, clockSkew],"
                                 + " was " + kind);
         };
     }
@@ -347,8 +414,17 @@ public record Scenario(String name, String description, double timeScale, CarSet
                 }
                 yield new RemindersShown(count, within);
             }
+            case "gatewayError" -> {
+                j.onlyFields(step, Set.of("at", "expect", "code", "within"));
+                String code = j.enumValue(step, "code", dev.carlink.proto.v1.ErrorCode.class, "ERROR_CODE_")
+                        .name()
+                        .substring("ERROR_CODE_".length());
+                yield new GatewayError(code, within);
+            }
             default ->
-                throw j.error("expect", "must be one of [command, refused, signal, task, reminder], was " + kind);
+                throw j.error(
+                        "expect",
+                        "must be one of [command, refused, signal, task, reminder, gatewayError], was " + kind);
         };
     }
 

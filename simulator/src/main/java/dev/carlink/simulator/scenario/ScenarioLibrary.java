@@ -19,7 +19,11 @@ public final class ScenarioLibrary {
             "sterilization-door-opened-aborts.json",
             "fatigue-warning-reminder.json",
             "fatigue-critical-task.json",
-            "offline-car-gets-queued-command.json");
+            "offline-car-gets-queued-command.json",
+            "car-never-answers-times-out.json",
+            "car-answers-late.json",
+            "duplicate-messages-harmless.json",
+            "malformed-and-skewed-telemetry-refused.json");
 
     private ScenarioLibrary() {}
 

@@ -74,7 +74,7 @@ public final class ScenarioRunner {
             play = start(scenario, scale);
             for (Scenario.Step step : scenario.steps()) {
                 waitUntil(started, step.at(), scale);
-                StepResult result = step.action() != null ? act(play, step) : check(play, step, scale);
+                StepResult result = step.action() != null ? act(play, step, scale) : check(play, step, scale);
                 results.add(result);
                 progress.accept(String.format(
                         "  %s %6s  %s%s",
@@ -103,14 +103,20 @@ public final class ScenarioRunner {
         final String ownerToken;
         final String staffToken;
         final Map<String, BackendApi.Reply> commands = new HashMap<>();
+        final SkewableClock clock;
         MqttCar car;
+        boolean ignoreCommands;
+        Duration resultDelay = Duration.ZERO;
+        boolean duplicatePublishes;
 
         Play(
                 VehicleCredentials credentials,
                 SimulatedCar simulated,
                 MqttCarConfig carConfig,
                 String ownerToken,
-                String staffToken) {
+                String staffToken,
+                SkewableClock clock) {
+            this.clock = clock;
             this.vin = credentials.vin();
             this.credentials = credentials;
             this.simulated = simulated;
@@ -121,12 +127,20 @@ public final class ScenarioRunner {
 
         void connect() {
             car = new MqttCar(credentials, simulated, carConfig);
+            applyFaults();
             try {
                 car.connect().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 throw new IllegalStateException(
                         "car " + vin + " did not connect to " + carConfig.serverUri() + ": " + e.getMessage(), e);
             }
+        }
+
+        /** Faults belong to the car, so they survive a reconnection (a new connection object). */
+        void applyFaults() {
+            car.faults().ignoreCommands(ignoreCommands);
+            car.faults().delayResults(resultDelay);
+            car.faults().duplicatePublishes(duplicatePublishes);
         }
     }
 
@@ -142,8 +156,8 @@ public final class ScenarioRunner {
         String vin = Vins.simulatorVin(nextVin.getAndIncrement());
         VehicleCredentials credentials =
                 enrollment.enroll(staffToken, vin, setup.owner(), "Scenario: " + scenario.name());
-        SimulatedCar simulated =
-                new SimulatedCar(CarConfig.of(vin).withReminderAcknowledgeDelay(Duration.ZERO), Clock.systemUTC());
+        SkewableClock clock = new SkewableClock(Clock.systemUTC());
+        SimulatedCar simulated = new SimulatedCar(CarConfig.of(vin).withReminderAcknowledgeDelay(Duration.ZERO), clock);
         simulated.park();
         simulated.lockAllDoors();
         simulated.setWeather(
@@ -157,7 +171,8 @@ public final class ScenarioRunner {
         MqttCarConfig carConfig = MqttCarConfig.of(backend.mqtt())
                 .withTelemetryInterval(TELEMETRY_INTERVAL)
                 .withTimeScale(scale);
-        Play play = new Play(credentials, simulated, carConfig, api.login(setup.owner(), ownerPassword), staffToken);
+        Play play =
+                new Play(credentials, simulated, carConfig, api.login(setup.owner(), ownerPassword), staffToken, clock);
         play.connect();
         progress.accept("  car " + vin + " of " + setup.owner() + " connected");
         awaitFirstState(play);
@@ -174,7 +189,7 @@ public final class ScenarioRunner {
         }
     }
 
-    private StepResult act(Play play, Scenario.Step step) {
+    private StepResult act(Play play, Scenario.Step step, double scale) {
         long started = System.nanoTime();
         String detail = null;
         Scenario.Action action = step.action();
@@ -202,6 +217,19 @@ public final class ScenarioRunner {
             } else {
                 play.car.close();
             }
+        } else if (action instanceof Scenario.IgnoreCommands ignore) {
+            play.ignoreCommands = ignore.on();
+            play.applyFaults();
+        } else if (action instanceof Scenario.DelayResults delay) {
+            play.resultDelay = Duration.ofNanos((long) (delay.delay().toNanos() / scale));
+            play.applyFaults();
+        } else if (action instanceof Scenario.DuplicatePublishes duplicate) {
+            play.duplicatePublishes = duplicate.on();
+            play.applyFaults();
+        } else if (action instanceof Scenario.MalformedTelemetry) {
+            play.car.publishMalformedTelemetry();
+        } else if (action instanceof Scenario.ClockSkew skew) {
+            play.clock.skew(Duration.ofSeconds(skew.seconds()));
         }
         return new StepResult(step, true, elapsed(started), detail);
     }
@@ -245,6 +273,14 @@ public final class ScenarioRunner {
         }
         if (expectation instanceof Scenario.TaskOpen t) {
             return () -> taskProbe(play, t);
+        }
+        if (expectation instanceof Scenario.GatewayError g) {
+            return () -> {
+                List<String> codes = play.simulated.errors().stream()
+                        .map(e -> e.getCode().name().substring("ERROR_CODE_".length()))
+                        .toList();
+                return codes.contains(g.code()) ? null : "gateway errors seen: " + codes;
+            };
         }
         Scenario.RemindersShown r = (Scenario.RemindersShown) expectation;
         return () -> {
