@@ -35,35 +35,56 @@ import picocli.CommandLine.Spec;
         })
 final class RunCommand implements Callable<Integer> {
 
+    /** Defaults that point at the system the README's run command starts. */
+    static final String DEFAULT_API = "http://localhost:8080";
+
+    static final String DEFAULT_STAFF = "staff";
+    static final String DEFAULT_STAFF_PASSWORD = "staff-demo-pass";
+    static final List<String> DEFAULT_OWNERS = List.of("alice", "bob");
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--mqtt", required = true, paramLabel = "URL", description = "MQTT endpoint, tcp://host:port")
+    @Option(
+            names = "--mqtt",
+            defaultValue = "tcp://localhost:1883",
+            paramLabel = "URL",
+            description = "MQTT endpoint, tcp://host:port (default: ${DEFAULT-VALUE})")
     String mqtt;
 
-    @Option(names = "--api", paramLabel = "URL", description = "HTTP API for enrollment, http://host:port")
+    @Option(
+            names = "--api",
+            paramLabel = "URL",
+            description = "HTTP API for enrollment, http://host:port (default: " + DEFAULT_API + ")")
     String api;
 
     @Option(names = "--cars", defaultValue = "20", description = "cars to enroll and run (default: ${DEFAULT-VALUE})")
     int cars;
 
-    @Option(names = "--staff-user", paramLabel = "USER", description = "staff or admin user for enrollment")
+    @Option(
+            names = "--staff-user",
+            paramLabel = "USER",
+            description = "staff or admin user for enrollment (default: " + DEFAULT_STAFF + ")")
     String staffUser;
 
     @Option(
             names = "--staff-password",
             paramLabel = "PASSWORD",
             defaultValue = "${env:CARLINK_STAFF_PASSWORD}",
-            description = "its password (default: environment variable CARLINK_STAFF_PASSWORD)")
+            description = "its password (default: environment variable CARLINK_STAFF_PASSWORD, else the demo's)")
     String staffPassword;
 
-    @Option(names = "--owner", paramLabel = "USER", description = "owner of the cars; repeat to assign round-robin")
+    @Option(
+            names = "--owner",
+            paramLabel = "USER",
+            description = "owner of the cars; repeat to assign round-robin (default: alice and bob)")
     List<String> owners = new ArrayList<>();
 
     @Option(
             names = "--vin-start",
-            defaultValue = "1",
-            description = "number of the first car: VIN SMCAR + 12 digits (default: ${DEFAULT-VALUE})")
+            defaultValue = "1001",
+            description = "number of the first car: VIN SMCAR + 12 digits (default: ${DEFAULT-VALUE}; the"
+                    + " all-in-one server's own demo fleet uses 1..20)")
     long vinStart;
 
     @Option(
@@ -185,6 +206,12 @@ final class RunCommand implements Callable<Integer> {
                         + " --staff-user, --owner, --cars and --vin-start");
             }
         } else {
+            api = api == null ? DEFAULT_API : api;
+            staffUser = staffUser == null ? DEFAULT_STAFF : staffUser;
+            staffPassword = staffPassword == null ? DEFAULT_STAFF_PASSWORD : staffPassword;
+            if (owners.isEmpty()) {
+                owners.addAll(DEFAULT_OWNERS);
+            }
             apiUri = CliChecks.httpUri("--api", api, problems);
             CliChecks.required("--staff-user", staffUser, problems);
             CliChecks.required("--staff-password (or CARLINK_STAFF_PASSWORD)", staffPassword, problems);

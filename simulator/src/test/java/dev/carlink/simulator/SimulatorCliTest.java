@@ -112,22 +112,32 @@ class SimulatorCliTest {
     }
 
     @Test
-    void run_withoutMqtt_failsNamingIt() {
-        int code = execute("run", "--credentials", "creds.csv");
+    void run_withoutMqtt_pointsAtTheLocalSystem() {
+        int code = execute("run", "--credentials", "no-such-creds.csv");
 
         assertThat(code).isNotZero();
-        assertThat(err.toString()).contains("--mqtt");
+        assertThat(err.toString().lines().findFirst().orElseThrow())
+                .contains("--credentials")
+                .doesNotContain("--mqtt");
     }
 
     @Test
-    void run_withoutEnrollmentArguments_listsEveryMissingOne() {
-        int code = execute("run", "--mqtt", "tcp://localhost:1883", "--staff-password", "x");
+    void run_withABlankOwner_failsNamingIt() {
+        int code = execute("run", "--owner", " ");
 
         assertThat(code).isNotZero();
-        assertThat(err.toString())
-                .contains("missing --api")
-                .contains("missing --staff-user")
-                .contains("missing --owner");
+        assertThat(err.toString().lines().findFirst().orElseThrow()).isEqualTo("--owner must not be blank");
+    }
+
+    @Test
+    void run_help_showsTheLocalDefaults() {
+        int code = execute("run", "--help");
+
+        assertThat(code).isZero();
+        assertThat(out.toString().replaceAll("\\s+", ""))
+                .contains("tcp://localhost:1883")
+                .contains("http://localhost:8080")
+                .contains("1001");
     }
 
     @Test
