@@ -25,17 +25,25 @@ final class EnrollCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--api", required = true, paramLabel = "URL", description = "HTTP API, http://host:port")
+    @Option(
+            names = "--api",
+            defaultValue = RunCommand.DEFAULT_API,
+            paramLabel = "URL",
+            description = "HTTP API, http://host:port (default: ${DEFAULT-VALUE})")
     String api;
 
-    @Option(names = "--staff-user", required = true, paramLabel = "USER", description = "staff or admin user")
+    @Option(
+            names = "--staff-user",
+            defaultValue = RunCommand.DEFAULT_STAFF,
+            paramLabel = "USER",
+            description = "staff or admin user (default: ${DEFAULT-VALUE})")
     String staffUser;
 
     @Option(
             names = "--staff-password",
             paramLabel = "PASSWORD",
-            defaultValue = "${env:CARLINK_STAFF_PASSWORD}",
-            description = "its password (default: environment variable CARLINK_STAFF_PASSWORD)")
+            defaultValue = "${env:CARLINK_STAFF_PASSWORD:-" + RunCommand.DEFAULT_STAFF_PASSWORD + "}",
+            description = "its password (default: environment variable CARLINK_STAFF_PASSWORD, else the demo's)")
     String staffPassword;
 
     @Option(names = "--vin", required = true, description = "17 characters, no I, O or Q")
