@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "carlink-simulator 0.1.0",
         description = "Simulated cars for a carlink backend: MQTT 3.1.1 with protobuf payloads.",
-        subcommands = {RunCommand.class, EnrollCommand.class, ScenarioCommand.class})
+        subcommands = {RunCommand.class, EnrollCommand.class, ScenarioCommand.class, LoadCommand.class})
 public final class SimulatorCli implements Callable<Integer> {
 
     // kept strongly reachable: java.util.logging holds loggers weakly, and a collected logger loses its level

@@ -1,0 +1,66 @@
+package dev.carlink.simulator.load;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A load run.
+ *
+ * @param mqtt the gateway, {@code tcp://host:port}
+ * @param rate messages per second across the fleet, sent open-loop at fixed intended times
+ * @param duration how long to send, once every car is connected
+ * @param drain how long to wait for outstanding acknowledgements after sending stops
+ * @param qos 0 or 1; with 1 the PUBACK means "committed", so latency is publish-to-commit
+ * @param connectRate new connections per second while the fleet connects
+ * @param maxInFlight unacknowledged messages per car before further ones wait (backlog)
+ * @param sourceAddresses local addresses to bind, round-robin
+ */
+public record LoadConfig(
+        URI mqtt,
+        double rate,
+        Duration duration,
+        Duration drain,
+        int qos,
+        double connectRate,
+        int maxInFlight,
+        List<String> sourceAddresses,
+        Path reportDir) {
+
+    public static final double DEFAULT_CONNECT_RATE = 200;
+    public static final int DEFAULT_MAX_IN_FLIGHT = 20;
+
+    public LoadConfig {
+        Objects.requireNonNull(mqtt, "mqtt");
+        List<String> problems = new ArrayList<>();
+        if (!(rate > 0 && rate <= 1_000_000)) {
+            problems.add("rate must be 0 < rate <= 1000000 messages/s, was " + rate);
+        }
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            problems.add("duration must be positive, was " + duration);
+        }
+        if (drain == null || drain.isNegative()) {
+            problems.add("drain must be zero or more, was " + drain);
+        }
+        if (qos != 0 && qos != 1) {
+            problems.add("qos must be 0 or 1, was " + qos);
+        }
+        if (!(connectRate > 0)) {
+            problems.add("connect rate must be positive, was " + connectRate);
+        }
+        if (maxInFlight < 1 || maxInFlight > 65_535) {
+            problems.add("max in flight must be 1..65535, was " + maxInFlight);
+        }
+        if (sourceAddresses == null || sourceAddresses.isEmpty()) {
+            problems.add("at least one source address is needed");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        sourceAddresses = List.copyOf(sourceAddresses);
+        Objects.requireNonNull(reportDir, "reportDir");
+    }
+}
