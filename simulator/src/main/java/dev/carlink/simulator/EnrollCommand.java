@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,26 +26,8 @@ final class EnrollCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--api",
-            defaultValue = RunCommand.DEFAULT_API,
-            paramLabel = "URL",
-            description = "HTTP API, http://host:port (default: ${DEFAULT-VALUE})")
-    String api;
-
-    @Option(
-            names = "--staff-user",
-            defaultValue = RunCommand.DEFAULT_STAFF,
-            paramLabel = "USER",
-            description = "staff or admin user (default: ${DEFAULT-VALUE})")
-    String staffUser;
-
-    @Option(
-            names = "--staff-password",
-            paramLabel = "PASSWORD",
-            defaultValue = "${env:CARLINK_STAFF_PASSWORD:-" + RunCommand.DEFAULT_STAFF_PASSWORD + "}",
-            description = "its password (default: environment variable CARLINK_STAFF_PASSWORD, else the demo's)")
-    String staffPassword;
+    @Mixin
+    StaffApiOptions staffApi;
 
     @Option(names = "--vin", required = true, description = "17 characters, no I, O or Q")
     String vin;
@@ -58,8 +41,7 @@ final class EnrollCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<String> problems = new ArrayList<>();
-        URI apiUri = CliChecks.httpUri("--api", api, problems);
-        CliChecks.required("--staff-password (or CARLINK_STAFF_PASSWORD)", staffPassword, problems);
+        URI apiUri = staffApi.apiUri(problems);
         CliChecks.required("--owner", owner, problems);
         if (!Vins.isValid(vin)) {
             try {
@@ -73,7 +55,7 @@ final class EnrollCommand implements Callable<Integer> {
         }
         try {
             EnrollmentClient client = new EnrollmentClient(apiUri);
-            String token = client.login(staffUser, staffPassword);
+            String token = client.login(staffApi.staffUser, staffApi.staffPassword);
             VehicleCredentials credentials = client.enroll(token, vin, owner, name);
             spec.commandLine().getOut().println(credentials.vin() + "," + credentials.secret());
             spec.commandLine().getOut().flush();

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,6 +36,9 @@ final class LoadCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    StaffApiOptions staffApi;
 
     @Option(
             names = "--mqtt",
@@ -104,27 +108,6 @@ final class LoadCommand implements Callable<Integer> {
     Path credentials;
 
     @Option(
-            names = "--api",
-            defaultValue = RunCommand.DEFAULT_API,
-            paramLabel = "URL",
-            description = "HTTP API for enrollment (default: ${DEFAULT-VALUE})")
-    String api;
-
-    @Option(
-            names = "--staff-user",
-            defaultValue = RunCommand.DEFAULT_STAFF,
-            paramLabel = "USER",
-            description = "staff user for enrollment (default: ${DEFAULT-VALUE})")
-    String staffUser;
-
-    @Option(
-            names = "--staff-password",
-            defaultValue = "${env:CARLINK_STAFF_PASSWORD:-" + RunCommand.DEFAULT_STAFF_PASSWORD + "}",
-            paramLabel = "PASSWORD",
-            description = "its password (default: CARLINK_STAFF_PASSWORD, else the demo's)")
-    String staffPassword;
-
-    @Option(
             names = "--owner",
             defaultValue = "alice",
             paramLabel = "USER",
@@ -150,7 +133,7 @@ final class LoadCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = new ArrayList<>();
         URI mqttUri = CliChecks.mqttUri("--mqtt", mqtt, problems);
-        URI apiUri = credentials == null ? CliChecks.httpUri("--api", api, problems) : null;
+        URI apiUri = credentials == null ? staffApi.apiUri(problems) : null;
         if (cars < 1) {
             problems.add("--cars must be at least 1, was " + cars);
         }
@@ -190,7 +173,7 @@ final class LoadCommand implements Callable<Integer> {
                 out.printf("enrolling %d cars at %s ...%n", cars, apiUri);
                 out.flush();
                 fleet = new EnrollmentClient(apiUri)
-                        .enrollFleet(staffUser, staffPassword, List.of(owner), vinStart, cars);
+                        .enrollFleet(staffApi.staffUser, staffApi.staffPassword, List.of(owner), vinStart, cars);
             }
         } catch (EnrollmentException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,15 +36,14 @@ import picocli.CommandLine.Spec;
         })
 final class RunCommand implements Callable<Integer> {
 
-    /** Defaults that point at the system the README's run command starts. */
-    static final String DEFAULT_API = "http://localhost:8080";
-
-    static final String DEFAULT_STAFF = "staff";
-    static final String DEFAULT_STAFF_PASSWORD = "staff-demo-pass";
+    /** The demo's owners, who get the cars when no {@code --owner} is given. */
     static final List<String> DEFAULT_OWNERS = List.of("alice", "bob");
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    StaffApiOptions staffApi;
 
     @Option(
             names = "--mqtt",
@@ -52,27 +52,8 @@ final class RunCommand implements Callable<Integer> {
             description = "MQTT endpoint, tcp://host:port (default: ${DEFAULT-VALUE})")
     String mqtt;
 
-    @Option(
-            names = "--api",
-            paramLabel = "URL",
-            description = "HTTP API for enrollment, http://host:port (default: " + DEFAULT_API + ")")
-    String api;
-
     @Option(names = "--cars", defaultValue = "20", description = "cars to enroll and run (default: ${DEFAULT-VALUE})")
     int cars;
-
-    @Option(
-            names = "--staff-user",
-            paramLabel = "USER",
-            description = "staff or admin user for enrollment (default: " + DEFAULT_STAFF + ")")
-    String staffUser;
-
-    @Option(
-            names = "--staff-password",
-            paramLabel = "PASSWORD",
-            defaultValue = "${env:CARLINK_STAFF_PASSWORD}",
-            description = "its password (default: environment variable CARLINK_STAFF_PASSWORD, else the demo's)")
-    String staffPassword;
 
     @Option(
             names = "--owner",
@@ -133,8 +114,8 @@ final class RunCommand implements Callable<Integer> {
                 fleetCredentials = CredentialsFile.read(credentials);
                 out.printf("read credentials of %d car(s) from %s%n", fleetCredentials.size(), credentials);
             } else {
-                fleetCredentials =
-                        new EnrollmentClient(apiUri).enrollFleet(staffUser, staffPassword, owners, vinStart, cars);
+                fleetCredentials = new EnrollmentClient(apiUri)
+                        .enrollFleet(staffApi.staffUser, staffApi.staffPassword, owners, vinStart, cars);
                 out.printf(
                         "enrolled %d cars (%s .. %s) for %s%n",
                         cars,
@@ -197,8 +178,8 @@ final class RunCommand implements Callable<Integer> {
                 problems.add("--credentials file " + credentials + " cannot be read");
             }
             var parsed = spec.commandLine().getParseResult();
-            if (api != null
-                    || staffUser != null
+            if (parsed.hasMatchedOption("--api")
+                    || parsed.hasMatchedOption("--staff-user")
                     || !owners.isEmpty()
                     || parsed.hasMatchedOption("--cars")
                     || parsed.hasMatchedOption("--vin-start")) {
@@ -206,15 +187,10 @@ final class RunCommand implements Callable<Integer> {
                         + " --staff-user, --owner, --cars and --vin-start");
             }
         } else {
-            api = api == null ? DEFAULT_API : api;
-            staffUser = staffUser == null ? DEFAULT_STAFF : staffUser;
-            staffPassword = staffPassword == null ? DEFAULT_STAFF_PASSWORD : staffPassword;
             if (owners.isEmpty()) {
                 owners.addAll(DEFAULT_OWNERS);
             }
-            apiUri = CliChecks.httpUri("--api", api, problems);
-            CliChecks.required("--staff-user", staffUser, problems);
-            CliChecks.required("--staff-password (or CARLINK_STAFF_PASSWORD)", staffPassword, problems);
+            apiUri = staffApi.apiUri(problems);
             if (owners.isEmpty()) {
                 problems.add("missing --owner (at least one)");
             }

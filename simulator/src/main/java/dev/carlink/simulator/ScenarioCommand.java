@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,6 +37,9 @@ final class ScenarioCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    StaffApiOptions staffApi;
+
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "scenario files (default: the shipped library)")
     List<Path> files = new ArrayList<>();
 
@@ -43,32 +47,11 @@ final class ScenarioCommand implements Callable<Integer> {
     boolean list;
 
     @Option(
-            names = "--api",
-            defaultValue = "http://localhost:8080",
-            paramLabel = "URL",
-            description = "HTTP API (default: ${DEFAULT-VALUE})")
-    String api;
-
-    @Option(
             names = "--mqtt",
             defaultValue = "tcp://localhost:1883",
             paramLabel = "URL",
             description = "MQTT endpoint (default: ${DEFAULT-VALUE})")
     String mqtt;
-
-    @Option(
-            names = "--staff-user",
-            defaultValue = "staff",
-            paramLabel = "USER",
-            description = "staff user who enrolls the cars (default: ${DEFAULT-VALUE})")
-    String staffUser;
-
-    @Option(
-            names = "--staff-password",
-            defaultValue = "${env:CARLINK_STAFF_PASSWORD:-staff-demo-pass}",
-            paramLabel = "PASSWORD",
-            description = "its password (default: CARLINK_STAFF_PASSWORD, else the demo's)")
-    String staffPassword;
 
     @Option(
             names = "--owner-password",
@@ -96,9 +79,8 @@ final class ScenarioCommand implements Callable<Integer> {
             return 0;
         }
         List<String> problems = new ArrayList<>();
-        URI apiUri = CliChecks.httpUri("--api", api, problems);
+        URI apiUri = staffApi.apiUri(problems);
         URI mqttUri = CliChecks.mqttUri("--mqtt", mqtt, problems);
-        CliChecks.required("--staff-password", staffPassword, problems);
         if (timeScale != null && !(timeScale >= 1 && timeScale <= 600)) {
             problems.add("--time-scale must be 1..600, was " + timeScale);
         }
@@ -122,7 +104,7 @@ final class ScenarioCommand implements Callable<Integer> {
             return 2;
         }
         ScenarioRunner runner = new ScenarioRunner(
-                new ScenarioRunner.Backend(apiUri, mqttUri, staffUser, staffPassword, ownerPasswords),
+                new ScenarioRunner.Backend(apiUri, mqttUri, staffApi.staffUser, staffApi.staffPassword, ownerPasswords),
                 timeScale,
                 line -> {
                     out.println(line);
