@@ -40,12 +40,8 @@ final class LoadCommand implements Callable<Integer> {
     @Mixin
     StaffApiOptions staffApi;
 
-    @Option(
-            names = "--mqtt",
-            defaultValue = "tcp://localhost:1883",
-            paramLabel = "URL",
-            description = "MQTT endpoint (default: ${DEFAULT-VALUE})")
-    String mqtt;
+    @Mixin
+    MqttOptions mqttOptions;
 
     @Option(names = "--cars", defaultValue = "1000", description = "cars (default: ${DEFAULT-VALUE})")
     int cars;
@@ -132,7 +128,7 @@ final class LoadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = new ArrayList<>();
-        URI mqttUri = CliChecks.mqttUri("--mqtt", mqtt, problems);
+        URI mqttUri = mqttOptions.uri(problems);
         URI apiUri = credentials == null ? staffApi.apiUri(problems) : null;
         if (cars < 1) {
             problems.add("--cars must be at least 1, was " + cars);

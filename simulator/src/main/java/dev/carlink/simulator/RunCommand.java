@@ -45,12 +45,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     StaffApiOptions staffApi;
 
-    @Option(
-            names = "--mqtt",
-            defaultValue = "tcp://localhost:1883",
-            paramLabel = "URL",
-            description = "MQTT endpoint, tcp://host:port (default: ${DEFAULT-VALUE})")
-    String mqtt;
+    @Mixin
+    MqttOptions mqttOptions;
 
     @Option(names = "--cars", defaultValue = "20", description = "cars to enroll and run (default: ${DEFAULT-VALUE})")
     int cars;
@@ -172,7 +168,7 @@ final class RunCommand implements Callable<Integer> {
     /** Checks every argument and reports all problems at once, before anything touches the network. */
     private void validate() {
         List<String> problems = new ArrayList<>();
-        mqttUri = CliChecks.mqttUri("--mqtt", mqtt, problems);
+        mqttUri = mqttOptions.uri(problems);
         if (credentials != null) {
             if (!Files.isReadable(credentials)) {
                 problems.add("--credentials file " + credentials + " cannot be read");

@@ -46,12 +46,8 @@ final class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--list", description = "list the shipped scenarios and exit")
     boolean list;
 
-    @Option(
-            names = "--mqtt",
-            defaultValue = "tcp://localhost:1883",
-            paramLabel = "URL",
-            description = "MQTT endpoint (default: ${DEFAULT-VALUE})")
-    String mqtt;
+    @Mixin
+    MqttOptions mqttOptions;
 
     @Option(
             names = "--owner-password",
@@ -80,7 +76,7 @@ final class ScenarioCommand implements Callable<Integer> {
         }
         List<String> problems = new ArrayList<>();
         URI apiUri = staffApi.apiUri(problems);
-        URI mqttUri = CliChecks.mqttUri("--mqtt", mqtt, problems);
+        URI mqttUri = mqttOptions.uri(problems);
         if (timeScale != null && !(timeScale >= 1 && timeScale <= 600)) {
             problems.add("--time-scale must be 1..600, was " + timeScale);
         }
