@@ -117,6 +117,20 @@ final class LoadCommand implements Callable<Integer> {
     long vinStart;
 
     @Option(
+            names = "--reconnect-storm-at",
+            converter = DurationConverter.class,
+            paramLabel = "TIME",
+            description = "fault injection: this long into sending, a share of the cars drop and reconnect at once")
+    Duration stormAt;
+
+    @Option(
+            names = "--reconnect-storm-fraction",
+            defaultValue = "0.5",
+            paramLabel = "SHARE",
+            description = "share of the cars in the reconnect storm, 0..1 (default: ${DEFAULT-VALUE})")
+    double stormFraction;
+
+    @Option(
             names = "--report-dir",
             defaultValue = "load-report",
             paramLabel = "DIR",
@@ -151,7 +165,17 @@ final class LoadCommand implements Callable<Integer> {
         if (mqttUri != null && !sources.isEmpty()) {
             try {
                 config = new LoadConfig(
-                        mqttUri, rate, duration, drain, qos, connectRate, maxInFlight, sources, reportDir);
+                        mqttUri,
+                        rate,
+                        duration,
+                        drain,
+                        qos,
+                        connectRate,
+                        maxInFlight,
+                        sources,
+                        reportDir,
+                        stormAt,
+                        stormFraction);
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }

@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,13 +25,24 @@ final class LoadCar {
     private final LoadStats stats;
     private final int maxInFlight;
     private final MqttQoS qos;
-    /** Packet id to intended send time (nanos) of messages awaiting PUBACK. */
-    private final Map<Integer, Long> inFlight = new HashMap<>();
-    /** Intended send times of messages waiting for room in the in-flight window. */
-    private final ArrayDeque<Long> backlog = new ArrayDeque<>();
+    /** A message with its intended send time; re-sent unchanged after a reconnection, as a car would. */
+    private record Pending(long intendedNanos, Buffer payload) {}
+
+    /** Packet id to the messages awaiting PUBACK. */
+    private final Map<Integer, Pending> inFlight = new HashMap<>();
+    /** Messages waiting for room in the in-flight window, or for the connection to come back. */
+    private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
 
     private MqttClient client;
     private boolean connected;
+    /** Lost its connection (or dropped it on purpose) and is getting it back; due messages wait meanwhile. */
+    private boolean reconnecting;
+
+    private boolean stopped;
+    private Vertx vertx;
+    private String host;
+    private int port;
+    private String localAddress;
 
     LoadCar(VehicleCredentials credentials, SimulatedCar car, LoadStats stats, int maxInFlight, int qos) {
         this.credentials = credentials;
@@ -42,6 +54,17 @@ final class LoadCar {
     }
 
     Future<Void> connect(Vertx vertx, String host, int port, String localAddress) {
+        this.vertx = vertx;
+        this.host = host;
+        this.port = port;
+        this.localAddress = localAddress;
+        return open().onFailure(e -> {
+            stats.connectFailed.incrementAndGet();
+            stats.error("connect refused: " + e.getMessage());
+        });
+    }
+
+    private Future<Void> open() {
         MqttClientOptions options = new MqttClientOptions()
                 .setClientId(credentials.vin())
                 .setUsername(credentials.vin())
@@ -52,50 +75,88 @@ final class LoadCar {
                 .setMaxInflightQueue(maxInFlight + 1);
         options.setLocalAddress(localAddress);
         options.setConnectTimeout(10_000);
-        client = MqttClient.create(vertx, options);
-        client.publishCompletionHandler(this::acknowledged);
-        client.publishCompletionUnknownPacketIdHandler(id -> stats.duplicates.incrementAndGet());
-        client.closeHandler(v -> {
-            if (connected) {
-                connected = false;
-                stats.connected.decrementAndGet();
+        MqttClient opened = MqttClient.create(vertx, options);
+        client = opened;
+        opened.publishCompletionHandler(this::acknowledged);
+        opened.publishCompletionUnknownPacketIdHandler(id -> stats.duplicates.incrementAndGet());
+        opened.closeHandler(v -> {
+            if (client == opened && connected) {
                 stats.error("connection closed by the server");
+                lostConnection();
             }
         });
-        return client.connect(port, host)
-                .<Void>map(ack -> {
-                    connected = true;
-                    stats.connected.incrementAndGet();
-                    return null;
-                })
-                .onFailure(e -> {
-                    stats.connectFailed.incrementAndGet();
-                    stats.error("connect refused: " + e.getMessage());
-                });
+        return opened.connect(port, host).<Void>map(ack -> {
+            connected = true;
+            reconnecting = false;
+            stats.connected.incrementAndGet();
+            while (!backlog.isEmpty() && inFlight.size() < maxInFlight) {
+                publish(backlog.poll());
+            }
+            return null;
+        });
+    }
+
+    /** Fault injection (a reconnect storm): drops the connection now and connects again at once. */
+    void dropAndReconnect() {
+        if (!connected) {
+            return;
+        }
+        MqttClient old = client;
+        lostConnection();
+        old.disconnect();
+    }
+
+    /**
+     * A car that lost its connection keeps what it has not got acknowledged and sends it again once back, as
+     * a real head unit does; messages due meanwhile wait in the backlog.
+     */
+    private void lostConnection() {
+        connected = false;
+        reconnecting = true;
+        stats.connected.decrementAndGet();
+        stats.reconnects.incrementAndGet();
+        inFlight.values().stream()
+                .sorted(Comparator.comparingLong(Pending::intendedNanos).reversed())
+                .forEach(backlog::addFirst);
+        stats.sent.addAndGet(-inFlight.size());
+        inFlight.clear();
+        reconnect();
+    }
+
+    private void reconnect() {
+        if (stopped) {
+            return;
+        }
+        open().onFailure(e -> vertx.setTimer(1000, t -> reconnect()));
     }
 
     /** A message is due now; {@code intendedNanos} is when it should have left, for latency. */
     void due(long intendedNanos) {
         stats.intended.incrementAndGet();
+        Pending message =
+                new Pending(intendedNanos, Buffer.buffer(car.telemetry().toByteArray()));
         if (!connected) {
-            stats.notSent.incrementAndGet();
-            stats.error("not connected at send time");
+            if (reconnecting) {
+                backlog.add(message);
+            } else {
+                stats.notSent.incrementAndGet();
+                stats.error("not connected at send time");
+            }
             return;
         }
         if (qos == MqttQoS.AT_LEAST_ONCE && inFlight.size() >= maxInFlight) {
-            backlog.add(intendedNanos);
+            backlog.add(message);
             return;
         }
-        publish(intendedNanos);
+        publish(message);
     }
 
-    private void publish(long intendedNanos) {
-        Buffer payload = Buffer.buffer(car.telemetry().toByteArray());
-        client.publish(topic, payload, qos, false, false)
+    private void publish(Pending message) {
+        client.publish(topic, message.payload(), qos, false, false)
                 .onSuccess(packetId -> {
                     stats.sent.incrementAndGet();
                     if (qos == MqttQoS.AT_LEAST_ONCE) {
-                        inFlight.put(packetId, intendedNanos);
+                        inFlight.put(packetId, message);
                     }
                 })
                 .onFailure(e -> {
@@ -105,14 +166,14 @@ final class LoadCar {
     }
 
     private void acknowledged(int packetId) {
-        Long intendedNanos = inFlight.remove(packetId);
-        if (intendedNanos == null) {
+        Pending message = inFlight.remove(packetId);
+        if (message == null) {
             stats.duplicates.incrementAndGet();
             return;
         }
         stats.acked.incrementAndGet();
-        stats.recordLatencyMicros((System.nanoTime() - intendedNanos) / 1000);
-        Long next = backlog.poll();
+        stats.recordLatencyMicros((System.nanoTime() - message.intendedNanos()) / 1000);
+        Pending next = backlog.poll();
         if (next != null) {
             publish(next);
         }
@@ -131,6 +192,7 @@ final class LoadCar {
     }
 
     Future<Void> disconnect() {
+        stopped = true;
         if (client == null || !connected) {
             return Future.succeededFuture();
         }

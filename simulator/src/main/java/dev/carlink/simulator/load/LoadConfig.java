@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param connectRate new connections per second while the fleet connects
  * @param maxInFlight unacknowledged messages per car before further ones wait (backlog)
  * @param sourceAddresses local addresses to bind, round-robin
+ * @param stormAt when sending has run this long, a reconnect storm hits (null: none)
+ * @param stormFraction the share of cars, 0..1, that drop their connections and reconnect at once
  */
 public record LoadConfig(
         URI mqtt,
@@ -28,7 +30,9 @@ public record LoadConfig(
         double connectRate,
         int maxInFlight,
         List<String> sourceAddresses,
-        Path reportDir) {
+        Path reportDir,
+        Duration stormAt,
+        double stormFraction) {
 
     public static final double DEFAULT_CONNECT_RATE = 200;
     public static final int DEFAULT_MAX_IN_FLIGHT = 20;
@@ -56,6 +60,13 @@ public record LoadConfig(
         }
         if (sourceAddresses == null || sourceAddresses.isEmpty()) {
             problems.add("at least one source address is needed");
+        }
+        if (stormAt != null
+                && (stormAt.isNegative() || stormAt.compareTo(duration == null ? Duration.ZERO : duration) >= 0)) {
+            problems.add("reconnect storm must come within the duration, was at " + stormAt);
+        }
+        if (!(stormFraction >= 0 && stormFraction <= 1)) {
+            problems.add("reconnect storm fraction must be 0..1, was " + stormFraction);
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));

@@ -13,6 +13,7 @@ public record LoadReport(
         int cars,
         int connected,
         int connectFailed,
+        int reconnects,
         int qos,
         double targetRate,
         double seconds,
@@ -73,10 +74,11 @@ public record LoadReport(
         b.append(String.format(Locale.ROOT, "load report: %s%n", target));
         b.append(String.format(
                 Locale.ROOT,
-                "  cars         %d (%d connected, %d failed), QoS %d%n",
+                "  cars         %d (%d connected, %d failed, %d reconnects), QoS %d%n",
                 cars,
                 connected,
                 connectFailed,
+                reconnects,
                 qos));
         b.append(String.format(
                 Locale.ROOT,
@@ -133,6 +135,7 @@ public record LoadReport(
                 .put("cars", cars)
                 .put("connected", connected)
                 .put("connectFailed", connectFailed)
+                .put("reconnects", reconnects)
                 .put("qos", qos)
                 .put("targetRate", targetRate)
                 .put("seconds", this.seconds)

@@ -114,9 +114,18 @@ public final class LoadRun {
         long lastAcked = 0;
         long drainUntil = end + config.drain().toNanos();
         int second = 0;
+        boolean stormed = config.stormAt() == null;
         while (true) {
             Thread.sleep(1000);
             second++;
+            if (!stormed && System.nanoTime() - start >= config.stormAt().toNanos()) {
+                stormed = true;
+                progress.accept(String.format(
+                        Locale.ROOT,
+                        "reconnect storm: %.0f %% of the cars drop their connections and reconnect",
+                        config.stormFraction() * 100));
+                shards.forEach(s -> s.reconnectStorm(config.stormFraction()));
+            }
             Histogram interval = stats.interval();
             total.add(interval);
             long sent = stats.sent.get();
@@ -179,6 +188,7 @@ public final class LoadRun {
                 credentials.size(),
                 stats.connected.get(),
                 stats.connectFailed.get(),
+                stats.reconnects.get(),
                 config.qos(),
                 config.rate(),
                 seconds,

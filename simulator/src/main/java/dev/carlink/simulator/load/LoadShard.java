@@ -83,6 +83,14 @@ final class LoadShard extends VerticleBase {
         }
     }
 
+    /** Fault injection: the first {@code fraction} of this shard's cars drop their connections and reconnect. */
+    void reconnectStorm(double fraction) {
+        context.runOnContext(v -> {
+            int count = (int) Math.round(cars.size() * fraction);
+            cars.subList(0, count).forEach(LoadCar::dropAndReconnect);
+        });
+    }
+
     /** Messages due but still waiting for room in a car's in-flight window. */
     Future<Integer> backlogged() {
         Promise<Integer> count = Promise.promise();

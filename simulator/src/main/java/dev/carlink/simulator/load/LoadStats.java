@@ -13,6 +13,8 @@ final class LoadStats {
 
     final AtomicInteger connected = new AtomicInteger();
     final AtomicInteger connectFailed = new AtomicInteger();
+    /** Connections lost (or dropped by a reconnect storm) and taken up again. */
+    final AtomicInteger reconnects = new AtomicInteger();
     /** Messages whose intended send time has come. */
     final AtomicLong intended = new AtomicLong();
     /** Messages written to a connection. */

@@ -28,6 +28,10 @@ class LoadRunIT {
     }
 
     private static LoadConfig config(AckingServer server, double rate, Path dir) {
+        return config(server, rate, dir, null, 0);
+    }
+
+    private static LoadConfig config(AckingServer server, double rate, Path dir, Duration stormAt, double fraction) {
         return new LoadConfig(
                 URI.create("tcp://127.0.0.1:" + server.port()),
                 rate,
@@ -37,7 +41,9 @@ class LoadRunIT {
                 1000,
                 LoadConfig.DEFAULT_MAX_IN_FLIGHT,
                 SourceAddresses.count(2),
-                dir);
+                dir,
+                stormAt,
+                fraction);
     }
 
     @Test
@@ -84,6 +90,22 @@ class LoadRunIT {
             assertThat(report.errors().keySet()).anyMatch(reason -> reason.startsWith("connect refused"));
             assertThat(report.acked()).isPositive();
             assertThat(report.passed()).isFalse();
+        }
+    }
+
+    @Test
+    void aReconnectStorm_costsLatency_butNoMessage(@TempDir Path dir) throws Exception {
+        try (AckingServer server = new AckingServer(0)) {
+            LoadReport report = new LoadRun(
+                            config(server, 400, dir, Duration.ofSeconds(1), 1.0), fleet(server, 40, 3001), line -> {})
+                    .run();
+
+            assertThat(report.reconnects()).isEqualTo(40);
+            assertThat(report.connected()).isEqualTo(40);
+            assertThat(report.lost()).isZero();
+            assertThat(report.acked()).isEqualTo(report.intended());
+            assertThat(report.errors()).isEmpty();
+            assertThat(report.passed()).as(report.toText()).isTrue();
         }
     }
 }

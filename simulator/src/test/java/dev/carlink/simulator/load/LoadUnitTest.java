@@ -19,6 +19,7 @@ class LoadUnitTest {
                 10,
                 10,
                 0,
+                0,
                 1,
                 100,
                 10,
@@ -55,11 +56,14 @@ class LoadUnitTest {
                         10,
                         0,
                         List.of("127.0.0.1"),
-                        Path.of("r")))
+                        Path.of("r"),
+                        null,
+                        2))
                 .hasMessageContaining("rate")
                 .hasMessageContaining("duration")
                 .hasMessageContaining("qos")
-                .hasMessageContaining("max in flight");
+                .hasMessageContaining("max in flight")
+                .hasMessageContaining("storm fraction");
     }
 
     @Test
