@@ -1,5 +1,6 @@
 package dev.carlink.command.http;
 
+import dev.carlink.command.lifecycle.CommandRecord;
 import dev.carlink.command.lifecycle.CommandService;
 import dev.carlink.command.lifecycle.CommandSpec;
 import dev.carlink.command.lifecycle.FieldError;
@@ -7,12 +8,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Owners' commands: request one, follow one, list recent ones. */
 final class CommandRoutes {
 
     static final int RECENT_LIMIT = 50;
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final Pattern VALID_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     private final BearerAuth auth;
     private final CommandService commands;
@@ -40,28 +45,59 @@ final class CommandRoutes {
             Problem.badField(ctx, e.field(), e.getMessage().substring(e.field().length() + 2));
             return;
         }
-        auth.whenCommandable(ctx, vin -> commands.request(
-                        UUID.randomUUID(), vin, spec, BearerAuth.principal(ctx).auditName())
-                .onSuccess(created -> {
-                    String location = "/api/v1/vehicles/" + vin + "/commands/"
-                            + created.command().id();
-                    ctx.response().putHeader("Location", location);
-                    if (created.refusal().isPresent()) {
-                        Problem.send(
-                                ctx,
-                                Problem.body(
-                                                422,
-                                                "Refused by a safety check",
-                                                created.refusal().get().detail())
-                                        .put(
-                                                "reasonCode",
-                                                created.refusal().get().code())
-                                        .put("command", created.command().toJson()));
-                    } else {
-                        Responses.json(ctx, 201, created.command().toJson());
-                    }
-                })
-                .onFailure(ctx::fail));
+        String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+        if (key != null && !VALID_KEY.matcher(key).matches()) {
+            Problem.badField(ctx, IDEMPOTENCY_KEY, "must be 1..200 printable ASCII characters");
+            return;
+        }
+        auth.whenCommandable(ctx, vin -> {
+            String requester = BearerAuth.principal(ctx).auditName();
+            commands.request(commandId(requester, vin, key), vin, spec, requester)
+                    .onSuccess(created -> answer(ctx, vin, spec, created))
+                    .onFailure(ctx::fail);
+        });
+    }
+
+    /**
+     * A random id, or, with an Idempotency-Key, one derived from the requester, the car and the key: the same
+     * key always names the same command, so a retried request can never create a second one.
+     */
+    private static UUID commandId(String requester, String vin, String key) {
+        return key == null
+                ? UUID.randomUUID()
+                : UUID.nameUUIDFromBytes(
+                        ("idempotency/" + requester + "/" + vin + "/" + key).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void answer(RoutingContext ctx, String vin, CommandSpec spec, CommandService.Created created) {
+        CommandRecord command = created.command();
+        ctx.response().putHeader("Location", "/api/v1/vehicles/" + vin + "/commands/" + command.id());
+        if (created.existing()) {
+            if (command.type() != spec.type() || !command.params().equals(spec.params())) {
+                Problem.send(
+                        ctx,
+                        Problem.body(
+                                        422,
+                                        "Idempotency-Key reused",
+                                        "this Idempotency-Key was used for a different request, command "
+                                                + command.id())
+                                .put("field", IDEMPOTENCY_KEY));
+                return;
+            }
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+            Responses.json(ctx, 200, command.toJson());
+        } else if (created.refusal().isPresent()) {
+            Problem.send(
+                    ctx,
+                    Problem.body(
+                                    422,
+                                    "Refused by a safety check",
+                                    created.refusal().get().detail())
+                            .put("reasonCode", created.refusal().get().code())
+                            .put("command", command.toJson()));
+        } else {
+            Responses.json(ctx, 201, command.toJson());
+        }
     }
 
     private void recent(RoutingContext ctx) {
