@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class IdempotencyIT {
 
     private static final String VIN = "SMCAR000000000501";
-    private static final String COOL = "{\"type\":\"CLIMATE_START\",\"targetTemperatureC\":22}";
+    private static final String STOP = "{\"type\":\"CLIMATE_STOP\"}";
     private static TestSystem system;
     private static String alice;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -53,8 +53,8 @@ class IdempotencyIT {
     void aRetriedRequest_withTheSameKey_returnsTheSameCommand_andCreatesNoSecond() throws Exception {
         long before = commands();
 
-        HttpResponse<String> first = post("tap-1", COOL);
-        HttpResponse<String> again = post("tap-1", COOL);
+        HttpResponse<String> first = post("tap-1", STOP);
+        HttpResponse<String> again = post("tap-1", STOP);
 
         assertThat(first.statusCode()).isEqualTo(201);
         assertThat(again.statusCode()).isEqualTo(200);
@@ -66,10 +66,10 @@ class IdempotencyIT {
 
     @Test
     void theSameKey_forADifferentRequest_isRefused_andCreatesNothing() throws Exception {
-        post("tap-2", COOL);
+        post("tap-2", STOP);
         long before = commands();
 
-        HttpResponse<String> other = post("tap-2", "{\"type\":\"CLIMATE_START\",\"targetTemperatureC\":18}");
+        HttpResponse<String> other = post("tap-2", "{\"type\":\"STERILIZATION_CANCEL\"}");
 
         assertThat(other.statusCode()).isEqualTo(422);
         assertThat(other.body()).contains("different request");
@@ -80,8 +80,8 @@ class IdempotencyIT {
     void withoutAKey_eachRequestIsANewCommand() throws Exception {
         long before = commands();
 
-        post(null, COOL);
-        post(null, COOL);
+        post(null, STOP);
+        post(null, STOP);
 
         assertThat(commands()).isEqualTo(before + 2);
     }
@@ -90,7 +90,7 @@ class IdempotencyIT {
     void aMalformedKey_is400_andCreatesNothing() throws Exception {
         long before = commands();
 
-        HttpResponse<String> reply = post("x".repeat(201), COOL);
+        HttpResponse<String> reply = post("x".repeat(201), STOP);
 
         assertThat(reply.statusCode()).isEqualTo(400);
         assertThat(reply.body()).contains("Idempotency-Key");

@@ -105,6 +105,33 @@ final class CommandRepository {
         }
     }
 
+    /** When the car last started or ended a trip, from its events; empty if it never reported one. */
+    Optional<Instant> lastDrive(Connection c, String vin) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT max(ts) FROM command.vehicle_events WHERE vin = ? AND kind = 'trip_changed'")) {
+            ps.setString(1, vin);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Timestamp ts = rs.getTimestamp(1);
+                return ts == null ? Optional.empty() : Optional.of(ts.toInstant());
+            }
+        }
+    }
+
+    /** Remote climate starts requested since {@code since} that ran, run, or may still run. */
+    int climateStartsSince(Connection c, String vin, Instant since) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM command.commands WHERE vin = ? "
+                + "AND type = 'CLIMATE_START' AND created_at > ? "
+                + "AND status IN ('QUEUED', 'SENT', 'DELIVERED', 'IN_PROGRESS', 'SUCCEEDED', 'TIMED_OUT')")) {
+            ps.setString(1, vin);
+            ps.setTimestamp(2, Timestamp.from(since));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     List<UUID> pastDeadline(Connection c, Instant now, int limit) throws SQLException {
         List<UUID> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM command.commands WHERE status = ANY (?) "

@@ -6,6 +6,7 @@ import dev.carlink.proto.BusAddress;
 import dev.carlink.proto.bus.v1.CommandTransportAck;
 import dev.carlink.proto.v1.Command;
 import dev.carlink.proto.v1.CommandResult;
+import dev.carlink.proto.v1.ReasonCode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,6 +35,9 @@ public final class CommandService {
 
     private static final Logger log = LoggerFactory.getLogger(CommandService.class);
     private static final int SWEEP_BATCH = 500;
+
+    /** VISION: at most two consecutive remote starts without a drive, so a parked car's battery is not drained. */
+    public static final int MAX_REMOTE_STARTS_WITHOUT_DRIVE = 2;
 
     /**
      * A request's outcome: the stored command, and the cloud's refusal when it was refused. {@code
@@ -126,10 +130,26 @@ public final class CommandService {
                     .latest(vin)
                     .map(state -> preconditions.sterilization(sterilization, state, clock.instant()));
         }
-        if (spec instanceof CommandSpec.ClimateStartSpec climate && !climate.allowLowCharge()) {
-            return telemetry.latest(vin).map(state -> preconditions.climate(climate, state));
+        if (spec instanceof CommandSpec.ClimateStartSpec climate) {
+            Future<Optional<Refusal>> charge = climate.allowLowCharge()
+                    ? Future.succeededFuture(Optional.empty())
+                    : telemetry.latest(vin).map(state -> preconditions.climate(climate, state));
+            return charge.compose(refusal -> refusal.isPresent() ? Future.succeededFuture(refusal) : remoteStarts(vin));
         }
         return Future.succeededFuture(Optional.empty());
+    }
+
+    /** At most {@link #MAX_REMOTE_STARTS_WITHOUT_DRIVE} remote climate starts without a drive in between. */
+    private Future<Optional<Refusal>> remoteStarts(String vin) {
+        return db.tx(c -> {
+            Instant since = repository.lastDrive(c, vin).orElse(Instant.EPOCH);
+            int starts = repository.climateStartsSince(c, vin, since);
+            return starts >= MAX_REMOTE_STARTS_WITHOUT_DRIVE
+                    ? Optional.of(new Refusal(
+                            ReasonCode.REASON_CODE_TOO_MANY_REMOTE_STARTS,
+                            starts + " remote climate starts since the car was last driven; drive it before the next"))
+                    : Optional.<Refusal>empty();
+        });
     }
 
     /** A command with its transitions, if it exists and belongs to {@code vin}. */

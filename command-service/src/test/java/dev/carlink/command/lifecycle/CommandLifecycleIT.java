@@ -35,6 +35,7 @@ class CommandLifecycleIT {
 
     private static final String VIN = "SMCAR000000000401";
     private static final String OTHER_VIN = "SMCAR000000000402";
+    private static final String PARKED_VIN = "SMCAR000000000403";
     private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(60);
 
     private static EmbeddedPostgres postgres;
@@ -70,7 +71,7 @@ class CommandLifecycleIT {
                 Statement st = c.createStatement()) {
             st.execute("INSERT INTO command.users (username, password_hash, role, display_name, created_at) "
                     + "VALUES ('olga', 'x', 'OWNER', 'Olga', now())");
-            for (String vin : new String[] {VIN, OTHER_VIN}) {
+            for (String vin : new String[] {VIN, OTHER_VIN, PARKED_VIN}) {
                 st.execute("INSERT INTO command.vehicles (vin, owner_id, name, secret_hash, enrolled_at, online) "
                         + "SELECT '" + vin
                         + "', id, 'car', 'x', now(), true FROM command.users WHERE username = 'olga'");
@@ -216,5 +217,39 @@ class CommandLifecycleIT {
 
         awaitStatus(VIN, command.id(), CommandStatus.SENT);
         gateway.unregister().await();
+    }
+
+    @Test
+    void aThirdRemoteClimateStart_withoutADrive_isRefused_andADriveResetsTheCount() throws Exception {
+        CommandSpec cool = new CommandSpec.ClimateStartSpec(22, 20, true);
+        for (int i = 0; i < CommandService.MAX_REMOTE_STARTS_WITHOUT_DRIVE; i++) {
+            assertThat(commands.request(UUID.randomUUID(), PARKED_VIN, cool, "owner:olga")
+                            .await()
+                            .refusal())
+                    .isEmpty();
+        }
+
+        CommandService.Created third = commands.request(UUID.randomUUID(), PARKED_VIN, cool, "owner:olga")
+                .await();
+
+        assertThat(third.refusal()).map(Refusal::code).contains("TOO_MANY_REMOTE_STARTS");
+        assertThat(third.command().status()).isEqualTo(CommandStatus.REJECTED);
+
+        now.set(now.get().plusSeconds(60));
+        try (Connection c = dataSource.getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO command.vehicle_events "
+                        + "(vin, seq, ts, received_at, kind, payload) VALUES (?, 1, ?, ?, 'trip_changed', ?)")) {
+            ps.setString(1, PARKED_VIN);
+            ps.setTimestamp(2, java.sql.Timestamp.from(now.get()));
+            ps.setTimestamp(3, java.sql.Timestamp.from(now.get()));
+            ps.setBytes(4, new byte[0]);
+            ps.executeUpdate();
+        }
+        now.set(now.get().plusSeconds(60));
+
+        assertThat(commands.request(UUID.randomUUID(), PARKED_VIN, cool, "owner:olga")
+                        .await()
+                        .refusal())
+                .isEmpty();
     }
 }
