@@ -55,6 +55,12 @@ public final class ConfigLoader {
         d.put("auth.hash-iterations", String.valueOf(CommandServiceConfig.DEFAULT_PASSWORD_HASH_ITERATIONS));
         d.put("auth.admin-password", "");
         d.put("commands.result-timeout", CommandServiceConfig.DEFAULT_RESULT_TIMEOUT.toSeconds() + "s");
+        d.put(
+                "commands.per-vehicle-per-minute",
+                String.valueOf(CommandServiceConfig.RateLimits.DEFAULT_PER_VEHICLE_PER_MINUTE));
+        d.put(
+                "commands.per-owner-per-minute",
+                String.valueOf(CommandServiceConfig.RateLimits.DEFAULT_PER_OWNER_PER_MINUTE));
         d.put("demo.enabled", "true");
         d.put("demo.fleet-size", String.valueOf(DemoConfig.DEFAULT_FLEET_SIZE));
         d.put("demo.telemetry-interval", DemoConfig.DEFAULT_TELEMETRY_INTERVAL.toSeconds() + "s");
@@ -224,7 +230,10 @@ public final class ConfigLoader {
                             defaults.sweepInterval(),
                             defaults.minSterilizationChargePct(),
                             defaults.minClimateChargePct(),
-                            users));
+                            users,
+                            new CommandServiceConfig.RateLimits(
+                                    integer("commands.per-vehicle-per-minute"),
+                                    integer("commands.per-owner-per-minute"))));
             return new AppConfig(database, gateway, telemetry, command, demo);
         }
 

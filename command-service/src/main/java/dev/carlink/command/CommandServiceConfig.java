@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param minSterilizationChargePct the cloud refuses sterilization below this state of charge
  * @param minClimateChargePct the cloud refuses remote climate below this charge unless overridden
  * @param bootstrapUsers accounts created at start when absent (the first admin, demo accounts)
+ * @param rateLimits how many command requests a car and an owner may make per minute
  */
 public record CommandServiceConfig(
         String httpHost,
@@ -28,7 +29,8 @@ public record CommandServiceConfig(
         Duration sweepInterval,
         double minSterilizationChargePct,
         double minClimateChargePct,
-        List<BootstrapUser> bootstrapUsers) {
+        List<BootstrapUser> bootstrapUsers,
+        RateLimits rateLimits) {
 
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -61,6 +63,30 @@ public record CommandServiceConfig(
         requirePercent("minSterilizationChargePct", minSterilizationChargePct);
         requirePercent("minClimateChargePct", minClimateChargePct);
         bootstrapUsers = List.copyOf(bootstrapUsers);
+        java.util.Objects.requireNonNull(rateLimits, "rateLimits");
+    }
+
+    /**
+     * Command requests allowed per minute, per car and per owner; more are answered 429 with Retry-After.
+     */
+    public record RateLimits(int perVehiclePerMinute, int perOwnerPerMinute) {
+        public static final int DEFAULT_PER_VEHICLE_PER_MINUTE = 10;
+        public static final int DEFAULT_PER_OWNER_PER_MINUTE = 30;
+
+        public RateLimits {
+            if (perVehiclePerMinute < 1 || perVehiclePerMinute > 10_000) {
+                throw new IllegalArgumentException(
+                        "commands per vehicle per minute must be 1..10000, was " + perVehiclePerMinute);
+            }
+            if (perOwnerPerMinute < 1 || perOwnerPerMinute > 10_000) {
+                throw new IllegalArgumentException(
+                        "commands per owner per minute must be 1..10000, was " + perOwnerPerMinute);
+            }
+        }
+
+        public static RateLimits defaults() {
+            return new RateLimits(DEFAULT_PER_VEHICLE_PER_MINUTE, DEFAULT_PER_OWNER_PER_MINUTE);
+        }
     }
 
     /** Defaults with no bootstrap accounts. */
@@ -75,7 +101,8 @@ public record CommandServiceConfig(
                 DEFAULT_SWEEP_INTERVAL,
                 DEFAULT_MIN_STERILIZATION_CHARGE_PCT,
                 DEFAULT_MIN_CLIMATE_CHARGE_PCT,
-                List.of());
+                List.of(),
+                RateLimits.defaults());
     }
 
     public CommandServiceConfig withHttp(String host, int port) {
@@ -89,7 +116,8 @@ public record CommandServiceConfig(
                 sweepInterval,
                 minSterilizationChargePct,
                 minClimateChargePct,
-                bootstrapUsers);
+                bootstrapUsers,
+                rateLimits);
     }
 
     public CommandServiceConfig withPasswordHashIterations(int iterations) {
@@ -103,7 +131,8 @@ public record CommandServiceConfig(
                 sweepInterval,
                 minSterilizationChargePct,
                 minClimateChargePct,
-                bootstrapUsers);
+                bootstrapUsers,
+                rateLimits);
     }
 
     public CommandServiceConfig withResultTimeout(Duration timeout) {
@@ -117,7 +146,8 @@ public record CommandServiceConfig(
                 sweepInterval,
                 minSterilizationChargePct,
                 minClimateChargePct,
-                bootstrapUsers);
+                bootstrapUsers,
+                rateLimits);
     }
 
     public CommandServiceConfig withBootstrapUsers(List<BootstrapUser> users) {
@@ -131,7 +161,23 @@ public record CommandServiceConfig(
                 sweepInterval,
                 minSterilizationChargePct,
                 minClimateChargePct,
-                users);
+                users,
+                rateLimits);
+    }
+
+    public CommandServiceConfig withRateLimits(RateLimits limits) {
+        return new CommandServiceConfig(
+                httpHost,
+                httpPort,
+                tokenTtl,
+                passwordHashIterations,
+                deliveryTimeout,
+                resultTimeout,
+                sweepInterval,
+                minSterilizationChargePct,
+                minClimateChargePct,
+                bootstrapUsers,
+                limits);
     }
 
     private static void requirePositive(String name, Duration value) {

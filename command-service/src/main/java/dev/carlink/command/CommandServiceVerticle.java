@@ -77,8 +77,8 @@ public final class CommandServiceVerticle extends VerticleBase {
 
         HttpServerOptions options =
                 new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort());
-        ApiRouter.Services services =
-                new ApiRouter.Services(accounts, vehicles, commands, tasks, telemetry, db, metrics, clock);
+        ApiRouter.Services services = new ApiRouter.Services(
+                accounts, vehicles, commands, tasks, telemetry, db, metrics, clock, config.rateLimits());
         return accounts.bootstrap(config.bootstrapUsers())
                 .compose(v -> vehicles.markAllOffline())
                 .compose(v -> busHandlers.register())

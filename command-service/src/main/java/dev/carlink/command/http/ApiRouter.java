@@ -1,5 +1,6 @@
 package dev.carlink.command.http;
 
+import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.account.AccountService;
 import dev.carlink.command.lifecycle.CommandService;
 import dev.carlink.command.state.TelemetryClient;
@@ -36,7 +37,8 @@ public final class ApiRouter {
             TelemetryClient telemetry,
             Db db,
             PrometheusMeterRegistry metrics,
-            Clock clock) {}
+            Clock clock,
+            CommandServiceConfig.RateLimits rateLimits) {}
 
     public static Router create(Vertx vertx, Services s) {
         Router root = Router.router(vertx);
@@ -60,7 +62,7 @@ public final class ApiRouter {
         BearerAuth auth = new BearerAuth(s.accounts(), s.vehicles(), s.metrics());
         api.route().handler(auth);
         new VehicleRoutes(vertx, auth, s.vehicles(), s.telemetry(), s.clock()).mount(api);
-        new CommandRoutes(auth, s.commands()).mount(api);
+        new CommandRoutes(auth, s.commands(), new RateLimiter(s.clock()), s.rateLimits(), s.metrics()).mount(api);
         new TaskRoutes(s.tasks()).mount(api);
         new AdminRoutes(s.vehicles()).mount(api);
         root.route("/api/v1/*").subRouter(api);

@@ -1,14 +1,19 @@
 package dev.carlink.command.http;
 
+import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.lifecycle.CommandRecord;
 import dev.carlink.command.lifecycle.CommandService;
 import dev.carlink.command.lifecycle.CommandSpec;
 import dev.carlink.command.lifecycle.FieldError;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -21,10 +26,21 @@ final class CommandRoutes {
 
     private final BearerAuth auth;
     private final CommandService commands;
+    private final RateLimiter limiter;
+    private final CommandServiceConfig.RateLimits limits;
+    private final MeterRegistry metrics;
 
-    CommandRoutes(BearerAuth auth, CommandService commands) {
+    CommandRoutes(
+            BearerAuth auth,
+            CommandService commands,
+            RateLimiter limiter,
+            CommandServiceConfig.RateLimits limits,
+            MeterRegistry metrics) {
         this.auth = auth;
         this.commands = commands;
+        this.limiter = limiter;
+        this.limits = limits;
+        this.metrics = metrics;
     }
 
     void mount(Router api) {
@@ -52,6 +68,21 @@ final class CommandRoutes {
         }
         auth.whenCommandable(ctx, vin -> {
             String requester = BearerAuth.principal(ctx).auditName();
+            Optional<Duration> wait = limiter.tryAcquire(
+                    Map.of("vehicle:" + vin, limits.perVehiclePerMinute(), requester, limits.perOwnerPerMinute()));
+            if (wait.isPresent()) {
+                long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+                metrics.counter("carlink.http.rejected", "reason", "rate_limited")
+                        .increment();
+                ctx.response().putHeader("Retry-After", String.valueOf(seconds));
+                Problem.send(
+                        ctx,
+                        429,
+                        "Too many requests",
+                        "at most " + limits.perVehiclePerMinute() + " commands a minute per car and "
+                                + limits.perOwnerPerMinute() + " per owner; retry in " + seconds + " s");
+                return;
+            }
             commands.request(commandId(requester, vin, key), vin, spec, requester)
                     .onSuccess(created -> answer(ctx, vin, spec, created))
                     .onFailure(ctx::fail);
