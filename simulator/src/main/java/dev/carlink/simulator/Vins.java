@@ -1,6 +1,6 @@
 package dev.carlink.simulator;
 
-import java.util.regex.Pattern;
+import dev.carlink.proto.VinFormat;
 
 /** Vehicle identification numbers: validation, and the numbering scheme of simulated cars. */
 public final class Vins {
@@ -11,14 +11,11 @@ public final class Vins {
     /** Largest car number that fits into the 12 digits after the prefix. */
     public static final long MAX_SIMULATOR_NUMBER = 999_999_999_999L;
 
-    // 17 characters, upper-case letters and digits without I, O and Q (ISO 3779)
-    private static final Pattern VIN = Pattern.compile("[A-HJ-NPR-Z0-9]{17}");
-
     private Vins() {}
 
     /** Whether {@code vin} is 17 characters of A-Z (without I, O, Q) and 0-9. */
     public static boolean isValid(String vin) {
-        return vin != null && VIN.matcher(vin).matches();
+        return VinFormat.isValid(vin);
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.carlink.telemetry;
 
+import dev.carlink.proto.VinFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A vehicle identification number: 17 characters of {@code [A-HJ-NPR-Z0-9]} (ISO 3779; I, O and Q
@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
  */
 public record Vin(String value) {
 
-    private static final Pattern FORMAT = Pattern.compile("[A-HJ-NPR-Z0-9]{17}");
     private static final int SHOWN_CHARACTERS = 32;
 
     /** Refuses anything but 17 characters of {@code [A-HJ-NPR-Z0-9]}. */
@@ -28,7 +27,7 @@ public record Vin(String value) {
      * and shows the value (truncated), for a 400 reply.
      */
     public static Optional<String> problem(String candidate) {
-        if (candidate != null && FORMAT.matcher(candidate).matches()) {
+        if (VinFormat.isValid(candidate)) {
             return Optional.empty();
         }
         return Optional.of("vin must be 17 characters of [A-HJ-NPR-Z0-9], was " + describe(candidate));

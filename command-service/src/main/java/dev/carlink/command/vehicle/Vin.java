@@ -1,20 +1,18 @@
 package dev.carlink.command.vehicle;
 
-import java.util.regex.Pattern;
+import dev.carlink.proto.VinFormat;
 
 /** A vehicle identification number: 17 characters, digits and capitals without I, O and Q. */
 public record Vin(String value) {
 
-    private static final Pattern FORMAT = Pattern.compile("[A-HJ-NPR-Z0-9]{17}");
-
     public Vin {
-        if (value == null || !FORMAT.matcher(value).matches()) {
+        if (!VinFormat.isValid(value)) {
             throw new IllegalArgumentException(describe(value));
         }
     }
 
     public static boolean isValid(String value) {
-        return value != null && FORMAT.matcher(value).matches();
+        return VinFormat.isValid(value);
     }
 
     /** Why {@code value} is not a VIN. */

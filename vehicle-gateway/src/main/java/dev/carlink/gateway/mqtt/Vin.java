@@ -1,19 +1,17 @@
 package dev.carlink.gateway.mqtt;
 
-import java.util.regex.Pattern;
+import dev.carlink.proto.VinFormat;
 
 /** Vehicle identification numbers (ISO 3779): 17 characters of A-Z and 0-9 without I, O and Q. */
 final class Vin {
 
-    static final int LENGTH = 17;
-
-    private static final Pattern VALID = Pattern.compile("[A-HJ-NPR-Z0-9]{17}");
+    static final int LENGTH = VinFormat.LENGTH;
 
     private Vin() {}
 
     /** Whether {@code candidate} is a well-formed VIN; {@code null} is not. */
     static boolean isValid(String candidate) {
-        return candidate != null && VALID.matcher(candidate).matches();
+        return VinFormat.isValid(candidate);
     }
 
     /**
