@@ -4,6 +4,7 @@ import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.store.Db;
 import dev.carlink.proto.BusAddress;
 import dev.carlink.proto.bus.v1.CommandTransportAck;
+import dev.carlink.proto.bus.v1.LatestState;
 import dev.carlink.proto.v1.Command;
 import dev.carlink.proto.v1.CommandResult;
 import dev.carlink.proto.v1.ReasonCode;
@@ -291,39 +292,67 @@ public final class CommandService {
         Instant now = clock.instant();
         redispatchStuck(now);
         return db.tx(c -> repository.pastDeadline(c, now, SWEEP_BATCH)).compose(ids -> {
-            List<Future<Optional<CommandRecord>>> moves = ids.stream()
-                    .map(id -> db.tx(c -> {
-                                Optional<CommandRecord> current = repository.find(c, id, true);
-                                if (current.isEmpty()
-                                        || !current.get().status().isActive()
-                                        || current.get().deadlineAt().isAfter(now)) {
-                                    return Optional.<CommandRecord>empty();
-                                }
-                                CommandRecord command = current.get();
-                                return command.status() == CommandStatus.QUEUED
-                                        ? apply(
-                                                c,
-                                                command,
-                                                CommandStatus.EXPIRED,
-                                                "EXPIRED",
-                                                "the car did not connect before " + command.expiresAt(),
-                                                command.deadlineAt(),
-                                                "delivery deadline passed")
-                                        : apply(
-                                                c,
-                                                command,
-                                                CommandStatus.TIMED_OUT,
-                                                "NO_RESULT",
-                                                "no result from the car in time; it may have succeeded",
-                                                command.deadlineAt(),
-                                                "result deadline passed");
-                            })
-                            .map(this::published))
-                    .toList();
+            List<Future<Optional<CommandRecord>>> moves =
+                    ids.stream().map(id -> settle(id, now)).toList();
             return Future.join(moves).map(done -> (int) moves.stream()
                     .filter(f -> f.succeeded() && f.result().isPresent())
                     .count());
         });
+    }
+
+    /** One command past its deadline: EXPIRED, TIMED_OUT, or SUCCEEDED when the car's telemetry proves it acted. */
+    private Future<Optional<CommandRecord>> settle(UUID id, Instant now) {
+        return db.tx(c -> repository.find(c, id, false))
+                .compose(found -> {
+                    if (found.isEmpty()
+                            || found.get().status() == CommandStatus.QUEUED
+                            || !found.get().status().isActive()) {
+                        return Future.succeededFuture(Optional.<LatestState>empty());
+                    }
+                    CommandType type = found.get().type();
+                    return type == CommandType.CLIMATE_START || type == CommandType.CLIMATE_STOP
+                            ? telemetry.latest(found.get().vin()).otherwise(Optional.empty())
+                            : Future.succeededFuture(Optional.<LatestState>empty());
+                })
+                .compose(state -> db.tx(c -> {
+                    Optional<CommandRecord> current = repository.find(c, id, true);
+                    if (current.isEmpty()
+                            || !current.get().status().isActive()
+                            || current.get().deadlineAt().isAfter(now)) {
+                        return Optional.<CommandRecord>empty();
+                    }
+                    CommandRecord command = current.get();
+                    if (command.status() == CommandStatus.QUEUED) {
+                        return apply(
+                                c,
+                                command,
+                                CommandStatus.EXPIRED,
+                                "EXPIRED",
+                                "the car did not connect before " + command.expiresAt(),
+                                command.deadlineAt(),
+                                "delivery deadline passed");
+                    }
+                    Optional<String> proof = TelemetryEvidence.proves(command, state);
+                    if (proof.isPresent()) {
+                        return apply(
+                                c,
+                                command,
+                                CommandStatus.SUCCEEDED,
+                                null,
+                                proof.get() + " (the car sent no result)",
+                                command.deadlineAt(),
+                                "result deadline passed; reconciled with telemetry");
+                    }
+                    return apply(
+                            c,
+                            command,
+                            CommandStatus.TIMED_OUT,
+                            "NO_RESULT",
+                            "no result from the car in time; it may have succeeded",
+                            command.deadlineAt(),
+                            "result deadline passed");
+                }))
+                .map(this::published);
     }
 
     /** Hands again to the gateway the queued commands of online cars that it did not take the first time. */

@@ -9,8 +9,12 @@ import dev.carlink.command.store.Db;
 import dev.carlink.proto.BusAddress;
 import dev.carlink.proto.bus.v1.CommandTransportAck;
 import dev.carlink.proto.bus.v1.DeliveryReceipt;
+import dev.carlink.proto.bus.v1.LatestState;
 import dev.carlink.proto.v1.CommandOutcome;
 import dev.carlink.proto.v1.CommandResult;
+import dev.carlink.proto.v1.Hvac;
+import dev.carlink.proto.v1.HvacMode;
+import dev.carlink.proto.v1.Telemetry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -251,5 +255,42 @@ class CommandLifecycleIT {
                         .await()
                         .refusal())
                 .isEmpty();
+    }
+
+    @Test
+    void anUnansweredClimateStart_isReconciledAsSucceeded_whenTheCarsTelemetryShowsTheAcRunning() {
+        MessageConsumer<Buffer> gateway = gateway(VIN, 0);
+        CommandRecord command = commands.request(
+                        UUID.randomUUID(), VIN, new CommandSpec.ClimateStartSpec(22, 20, true), "owner:olga")
+                .await()
+                .command();
+        awaitStatus(VIN, command.id(), CommandStatus.SENT);
+        now.set(now.get().plus(RESULT_TIMEOUT).plusSeconds(1));
+        MessageConsumer<Buffer> telemetry = vertx.eventBus()
+                .<Buffer>consumer(
+                        BusAddress.TELEMETRY_QUERY_LATEST,
+                        msg -> msg.reply(Buffer.buffer(LatestState.newBuilder()
+                                .setVin(VIN)
+                                .setTelemetry(Telemetry.newBuilder()
+                                        .setTimestampMs(now.get().toEpochMilli())
+                                        .setSeq(1)
+                                        .setHvac(Hvac.newBuilder()
+                                                .setMode(HvacMode.HVAC_MODE_COOLING)
+                                                .setIsAirConditioningActive(true)))
+                                .build()
+                                .toByteArray())));
+
+        commands.sweep().await();
+
+        CommandRecord settled = commands.find(VIN, command.id()).await().orElseThrow();
+        assertThat(settled.status()).isEqualTo(CommandStatus.SUCCEEDED);
+        assertThat(settled.detail()).contains("confirmed by telemetry");
+        assertThat(settled.transitions())
+                .extracting(CommandRecord.Transition::cause)
+                .last()
+                .asString()
+                .contains("reconciled with telemetry");
+        telemetry.unregister().await();
+        gateway.unregister().await();
     }
 }
