@@ -16,7 +16,27 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         return parse(value);
     }
 
+    /** For options where zero means "none" (a warm-up, a drain): accepts {@code 0s} as well. */
+    static final class ZeroOrMore implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration duration = parseAny(value);
+            if (duration.isNegative()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' must not be negative");
+            }
+            return duration;
+        }
+    }
+
     static Duration parse(String value) {
+        Duration duration = parseAny(value);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new CommandLine.TypeConversionException("'" + value + "' must be a positive duration");
+        }
+        return duration;
+    }
+
+    private static Duration parseAny(String value) {
         String text = value == null ? "" : value.trim();
         Duration duration;
         Matcher matcher = SHORT.matcher(text);
@@ -36,9 +56,6 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
             throw new CommandLine.TypeConversionException(
                     "'" + value + "' is not a duration: use e.g. 500ms, 5s, 10m, 2h or PT5S");
-        }
-        if (duration.isNegative() || duration.isZero()) {
-            throw new CommandLine.TypeConversionException("'" + value + "' must be a positive duration");
         }
         return duration;
     }

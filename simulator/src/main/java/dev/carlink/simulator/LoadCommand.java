@@ -43,7 +43,11 @@ final class LoadCommand implements Callable<Integer> {
     @Mixin
     MqttOptions mqttOptions;
 
-    @Option(names = "--cars", defaultValue = "1000", description = "cars (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--cars",
+            defaultValue = "1000",
+            paramLabel = "N",
+            description = "cars to enroll (default: ${DEFAULT-VALUE}); with --credentials, every car of the file")
     int cars;
 
     @Option(
@@ -57,17 +61,31 @@ final class LoadCommand implements Callable<Integer> {
             names = "--duration",
             defaultValue = "30s",
             converter = DurationConverter.class,
+            paramLabel = "TIME",
             description = "time to send, once all cars are connected (default: ${DEFAULT-VALUE})")
     Duration duration;
 
     @Option(
+            names = "--warmup",
+            defaultValue = "0s",
+            converter = DurationConverter.ZeroOrMore.class,
+            paramLabel = "TIME",
+            description = "time to send before measuring; not in the latency figures (default: ${DEFAULT-VALUE})")
+    Duration warmup;
+
+    @Option(
             names = "--drain",
             defaultValue = "10s",
-            converter = DurationConverter.class,
+            converter = DurationConverter.ZeroOrMore.class,
+            paramLabel = "TIME",
             description = "longest wait for outstanding acknowledgements afterwards (default: ${DEFAULT-VALUE})")
     Duration drain;
 
-    @Option(names = "--qos", defaultValue = "1", description = "0 or 1 (default: ${DEFAULT-VALUE}); latency needs 1")
+    @Option(
+            names = "--qos",
+            defaultValue = "1",
+            paramLabel = "0|1",
+            description = "0 or 1 (default: ${DEFAULT-VALUE}); latency needs 1")
     int qos;
 
     @Option(
@@ -78,8 +96,16 @@ final class LoadCommand implements Callable<Integer> {
     double connectRate;
 
     @Option(
+            names = "--max-connecting",
+            defaultValue = "100",
+            paramLabel = "N",
+            description = "CONNECTs waiting for their CONNACK at most, across the fleet (default: ${DEFAULT-VALUE})")
+    int maxConnecting;
+
+    @Option(
             names = "--max-in-flight",
             defaultValue = "20",
+            paramLabel = "N",
             description = "unacknowledged messages per car before more wait (default: ${DEFAULT-VALUE})")
     int maxInFlight;
 
@@ -113,6 +139,7 @@ final class LoadCommand implements Callable<Integer> {
     @Option(
             names = "--vin-start",
             defaultValue = "100001",
+            paramLabel = "N",
             description = "number of the first car, VIN SMCAR + 12 digits (default: ${DEFAULT-VALUE})")
     long vinStart;
 
@@ -162,17 +189,20 @@ final class LoadCommand implements Callable<Integer> {
             problems.add("--source-addresses: " + e.getMessage());
         }
         LoadConfig config = null;
-        if (mqttUri != null && !sources.isEmpty()) {
+        if (mqttUri != null) {
             try {
                 config = new LoadConfig(
                         mqttUri,
                         rate,
                         duration,
+                        warmup,
                         drain,
                         qos,
                         connectRate,
+                        maxConnecting,
                         maxInFlight,
-                        sources,
+                        // a bad source list is reported above; the placeholder lets every other problem show too
+                        sources.isEmpty() ? List.of("127.0.0.1") : sources,
                         reportDir,
                         stormAt,
                         stormFraction);
@@ -201,8 +231,8 @@ final class LoadCommand implements Callable<Integer> {
             return 1;
         }
         out.printf(
-                "load: %d cars -> %s, %.0f msg/s for %s, QoS %d, sources %s%n",
-                fleet.size(), mqttUri, rate, duration, qos, sources);
+                "load: %d cars -> %s, %.0f msg/s for %s after %s warm-up, QoS %d, sources %s%n",
+                fleet.size(), mqttUri, rate, duration, warmup, qos, sources);
         out.flush();
         LoadReport report = new LoadRun(config, fleet, line -> {
                     out.println(line);
@@ -214,6 +244,11 @@ final class LoadCommand implements Callable<Integer> {
         out.println("report: " + reportDir.resolve("report.json").toAbsolutePath() + ", "
                 + reportDir.resolve("report.html").toAbsolutePath());
         out.flush();
-        return report.passed() ? 0 : 1;
+        if (!report.passed()) {
+            err.println("load failed: " + String.join("; ", report.problems()));
+            err.flush();
+            return 1;
+        }
+        return 0;
     }
 }

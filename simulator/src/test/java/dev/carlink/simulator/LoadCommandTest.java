@@ -21,8 +21,9 @@ class LoadCommandTest {
 
     @Test
     void aNonLoopbackSourceAddress_isRefused_theLoadGoesOnlyToThisMachine() {
-        assertThat(run("load", "--source-addresses", "192.168.1.10")).isEqualTo(2);
-        assertThat(err.toString()).contains("loopback");
+        assertThat(run("load", "--source-addresses", "192.168.1.10", "--rate", "-1"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("loopback").contains("192.168.1.10").contains("rate must be");
     }
 
     @Test
@@ -32,10 +33,26 @@ class LoadCommandTest {
     }
 
     @Test
+    void aBadDurationOrWarmup_isRefusedWithExitTwo() {
+        assertThat(run("load", "--duration", "soon")).isEqualTo(2);
+        assertThat(err.toString()).contains("--duration");
+    }
+
+    @Test
+    void aNegativeConnectLimit_isRefusedWithExitTwo() {
+        assertThat(run("load", "--max-connecting", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("max connecting must be at least 1, was 0");
+    }
+
+    @Test
     void help_showsTheLocalDefaults() {
         assertThat(run("load", "--help")).isZero();
         assertThat(out.toString().replaceAll("\\s+", ""))
                 .contains("tcp://localhost:1883")
-                .contains("--source-address-count");
+                .contains("http://localhost:8080")
+                .contains("--source-address-count")
+                .contains("--warmup")
+                .contains("--drain")
+                .contains("--report-dir");
     }
 }

@@ -1,13 +1,20 @@
 package dev.carlink.simulator.load;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.carlink.proto.v1.PublishError;
 import dev.carlink.simulator.VehicleCredentials;
 import dev.carlink.simulator.car.SimulatedCar;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.mqtt.MqttConnectionException;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import java.net.ConnectException;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,18 +22,26 @@ import java.util.Map;
 
 /**
  * One car of the load: a Vert.x MQTT client (a few kilobytes, no threads of its own) publishing the telemetry
- * of a simulated car. Lives on its shard's event loop; every method is called there.
+ * of a simulated car, and subscribed to its {@code errors} topic so that refusals the gateway can only explain
+ * there (MQTT 3.1.1) are counted. Lives on its shard's event loop; every method is called there.
  */
 final class LoadCar {
+
+    /** How long a CONNECT may wait for its CONNACK (the TCP connect itself has the same limit). */
+    static final int CONNECT_TIMEOUT_MS = 30_000;
 
     private final VehicleCredentials credentials;
     private final SimulatedCar car;
     private final String topic;
+    private final String errorsTopic;
     private final LoadStats stats;
     private final int maxInFlight;
     private final MqttQoS qos;
-    /** A message with its intended send time; re-sent unchanged after a reconnection, as a car would. */
-    private record Pending(long intendedNanos, Buffer payload) {}
+    /**
+     * A message with its intended send time, and whether it falls in the measured time (after the warm-up);
+     * re-sent unchanged after a reconnection, as a car would.
+     */
+    private record Pending(long intendedNanos, boolean measured, Buffer payload) {}
 
     /** Packet id to the messages awaiting PUBACK. */
     private final Map<Integer, Pending> inFlight = new HashMap<>();
@@ -48,6 +63,7 @@ final class LoadCar {
         this.credentials = credentials;
         this.car = car;
         this.topic = "v1/vehicles/" + credentials.vin() + "/telemetry";
+        this.errorsTopic = "v1/vehicles/" + credentials.vin() + "/errors";
         this.stats = stats;
         this.maxInFlight = maxInFlight;
         this.qos = qos == 1 ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
@@ -60,7 +76,7 @@ final class LoadCar {
         this.localAddress = localAddress;
         return open().onFailure(e -> {
             stats.connectFailed.incrementAndGet();
-            stats.error("connect refused: " + e.getMessage());
+            stats.error(connectFailure(e));
         });
     }
 
@@ -74,26 +90,84 @@ final class LoadCar {
                 .setAutoKeepAlive(true)
                 .setMaxInflightQueue(maxInFlight + 1);
         options.setLocalAddress(localAddress);
-        options.setConnectTimeout(10_000);
+        options.setConnectTimeout(CONNECT_TIMEOUT_MS);
         MqttClient opened = MqttClient.create(vertx, options);
         client = opened;
         opened.publishCompletionHandler(this::acknowledged);
         opened.publishCompletionUnknownPacketIdHandler(id -> stats.duplicates.incrementAndGet());
+        opened.publishHandler(this::received);
         opened.closeHandler(v -> {
             if (client == opened && connected) {
                 stats.error("connection closed by the server");
                 lostConnection();
             }
         });
-        return opened.connect(port, host).<Void>map(ack -> {
+        Promise<Void> result = Promise.promise();
+        long timeout = vertx.setTimer(CONNECT_TIMEOUT_MS, t -> {
+            if (result.tryFail(new ConnackTimeoutException())) {
+                opened.disconnect();
+            }
+        });
+        opened.connect(port, host).onComplete(ack -> {
+            vertx.cancelTimer(timeout);
+            if (ack.failed()) {
+                result.tryFail(ack.cause());
+                return;
+            }
+            if (result.future().isComplete()) {
+                // the CONNACK came after the timeout had given up on it
+                opened.disconnect();
+                return;
+            }
             connected = true;
             reconnecting = false;
             stats.connected.incrementAndGet();
+            opened.subscribe(errorsTopic, 0).onFailure(e -> stats.error("subscribe to errors topic failed"));
             while (!backlog.isEmpty() && inFlight.size() < maxInFlight) {
                 publish(backlog.poll());
             }
-            return null;
+            result.complete();
         });
+        return result.future();
+    }
+
+    /** The reason a connection attempt failed, as the report counts it: the CONNACK code, or what went wrong. */
+    static String connectFailure(Throwable e) {
+        if (e instanceof MqttConnectionException refused) {
+            MqttConnectReturnCode code = refused.code();
+            return String.format("connect refused: CONNACK 0x%02X %s", code.byteValue(), code.name());
+        }
+        if (e instanceof ConnackTimeoutException) {
+            return "connect failed: no CONNACK within " + CONNECT_TIMEOUT_MS / 1000 + " s";
+        }
+        if (e instanceof ConnectException) {
+            return "connect failed: connection refused (is the gateway running?)";
+        }
+        if (e instanceof io.netty.channel.ConnectTimeoutException) {
+            return "connect failed: TCP connect timed out";
+        }
+        return "connect failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    /** A CONNECT that got no CONNACK in time. */
+    private static final class ConnackTimeoutException extends Exception {
+        ConnackTimeoutException() {
+            super("no CONNACK", null, false, false);
+        }
+    }
+
+    /** A message on the errors topic: the gateway refused one of this car's messages. */
+    private void received(MqttPublishMessage message) {
+        if (!message.topicName().equals(errorsTopic)) {
+            stats.error("unexpected message on " + message.topicName());
+            return;
+        }
+        try {
+            PublishError error = PublishError.parseFrom(message.payload().getBytes());
+            stats.error("publish error: " + error.getCode().name());
+        } catch (InvalidProtocolBufferException e) {
+            stats.error("publish error: unreadable PublishError");
+        }
     }
 
     /** Fault injection (a reconnect storm): drops the connection now and connects again at once. */
@@ -130,11 +204,14 @@ final class LoadCar {
         open().onFailure(e -> vertx.setTimer(1000, t -> reconnect()));
     }
 
-    /** A message is due now; {@code intendedNanos} is when it should have left, for latency. */
-    void due(long intendedNanos) {
+    /**
+     * A message is due now; {@code intendedNanos} is when it should have left, for latency, and {@code measured}
+     * says it falls after the warm-up.
+     */
+    void due(long intendedNanos, boolean measured) {
         stats.intended.incrementAndGet();
-        Pending message =
-                new Pending(intendedNanos, Buffer.buffer(car.telemetry().toByteArray()));
+        Pending message = new Pending(
+                intendedNanos, measured, Buffer.buffer(car.telemetry().toByteArray()));
         if (!connected) {
             if (reconnecting) {
                 backlog.add(message);
@@ -145,6 +222,7 @@ final class LoadCar {
             return;
         }
         if (qos == MqttQoS.AT_LEAST_ONCE && inFlight.size() >= maxInFlight) {
+            stats.backlogged.incrementAndGet();
             backlog.add(message);
             return;
         }
@@ -157,6 +235,8 @@ final class LoadCar {
                     stats.sent.incrementAndGet();
                     if (qos == MqttQoS.AT_LEAST_ONCE) {
                         inFlight.put(packetId, message);
+                    } else if (message.measured()) {
+                        stats.measured.incrementAndGet();
                     }
                 })
                 .onFailure(e -> {
@@ -172,11 +252,18 @@ final class LoadCar {
             return;
         }
         stats.acked.incrementAndGet();
-        stats.recordLatencyMicros((System.nanoTime() - message.intendedNanos()) / 1000);
+        if (message.measured()) {
+            stats.measured.incrementAndGet();
+            stats.latency.record(System.nanoTime() - message.intendedNanos());
+        }
         Pending next = backlog.poll();
         if (next != null) {
             publish(next);
         }
+    }
+
+    boolean isConnected() {
+        return connected;
     }
 
     /** Messages due but not written yet because the in-flight window was full. */

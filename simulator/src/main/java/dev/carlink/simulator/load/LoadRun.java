@@ -9,26 +9,34 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.HdrHistogram.Histogram;
 
 /**
- * Runs a fleet load: connects every car at the connect rate, sends telemetry open-loop at the fixed rate for
- * the duration, drains outstanding acknowledgements, prints a progress line a second, and writes
- * {@code report.json} and {@code report.html} to the report directory.
+ * Runs a fleet load: connects every car at the connect rate, sends telemetry open-loop at the fixed rate through
+ * the warm-up and the measured duration, drains outstanding acknowledgements, prints a progress line a second,
+ * and writes {@code report.json} and {@code report.html} to the report directory. All cars share one Vert.x
+ * instance with an event loop per core; the calling thread only paces the seconds and reads counters.
  */
 public final class LoadRun {
+
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final LoadConfig config;
     private final List<VehicleCredentials> credentials;
     private final Consumer<String> progress;
     private final LoadStats stats = new LoadStats();
 
+    /**
+     * @param progress receives one line a second while connecting and sending (the CLI prints them)
+     */
     public LoadRun(LoadConfig config, List<VehicleCredentials> credentials, Consumer<String> progress) {
         if (credentials.isEmpty()) {
             throw new IllegalArgumentException("a load needs at least one car");
@@ -38,6 +46,7 @@ public final class LoadRun {
         this.progress = progress;
     }
 
+    /** Runs the load to its end and returns the report, also written to the report directory. */
     public LoadReport run() throws IOException, InterruptedException {
         int loops = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), credentials.size()));
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
@@ -45,13 +54,13 @@ public final class LoadRun {
             List<LoadShard> shards = shards(loops);
             connect(vertx, shards);
             if (stats.connected.get() == 0) {
-                return report(0, List.of(), new Histogram(3));
+                return report(List.of());
             }
             return send(shards);
         } finally {
             try {
                 vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 progress.accept("warning: the load's connections did not all close cleanly: " + e.getMessage());
             }
         }
@@ -70,14 +79,9 @@ public final class LoadRun {
                 cars.add(new LoadCar(c, car, stats, config.maxInFlight(), config.qos()));
             }
             double share = (double) cars.size() / credentials.size();
-            shards.add(new LoadShard(
-                    cars,
-                    config.sourceAddresses(),
-                    first,
-                    host,
-                    port,
-                    config.connectRate() * share,
-                    config.rate() * share));
+            shards.add(
+                    new LoadShard(cars, config.sourceAddresses(), first, host, port, config.connectRate() * share, (int)
+                            Math.max(1, Math.round(config.maxConnecting() * share))));
         }
         return shards;
     }
@@ -85,40 +89,58 @@ public final class LoadRun {
     private void connect(Vertx vertx, List<LoadShard> shards) throws InterruptedException {
         List<Future<String>> deployed =
                 shards.stream().map(vertx::deployVerticle).toList();
-        var all = Future.join(deployed).toCompletionStage().toCompletableFuture();
-        while (!all.isDone()) {
-            Thread.sleep(1000);
-            progress.accept(String.format(
-                    Locale.ROOT,
-                    "connecting: %d/%d connected, %d failed",
-                    stats.connected.get(),
-                    credentials.size(),
-                    stats.connectFailed.get()));
+        CompletableFuture<?> all = Future.join(deployed).toCompletionStage().toCompletableFuture();
+        long started = System.nanoTime();
+        while (true) {
+            try {
+                all.get(1, TimeUnit.SECONDS);
+                break;
+            } catch (TimeoutException e) {
+                progress.accept(String.format(
+                        Locale.ROOT,
+                        "connecting: %5.0fs  %d/%d connected, %d failed",
+                        (System.nanoTime() - started) / 1e9,
+                        stats.connected.get(),
+                        credentials.size(),
+                        stats.connectFailed.get()));
+            } catch (ExecutionException e) {
+                // a car's failure is counted by the car; the ramp itself does not fail
+                break;
+            }
         }
         progress.accept(String.format(
                 Locale.ROOT,
-                "connected: %d/%d cars, %d failed",
+                "connected: %d/%d cars in %.1f s, %d failed",
                 stats.connected.get(),
                 credentials.size(),
+                (System.nanoTime() - started) / 1e9,
                 stats.connectFailed.get()));
     }
 
     private LoadReport send(List<LoadShard> shards) throws IOException, InterruptedException {
-        long start = System.nanoTime() + Duration.ofMillis(100).toNanos();
-        long end = start + config.duration().toNanos();
-        shards.forEach(s -> s.startSending(start, end));
-        stats.interval();
-        Histogram total = new Histogram(3);
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        long measureFrom = start + config.warmup().toNanos();
+        long end = measureFrom + config.duration().toNanos();
+        long drainUntil = end + config.drain().toNanos();
+        int active = shards.stream().mapToInt(LoadShard::activeCars).sum();
+        int firstActive = 0;
+        for (LoadShard shard : shards) {
+            shard.startSending(config.rate(), active, firstActive, start, measureFrom, end);
+            firstActive += shard.activeCars();
+        }
         List<LoadReport.Second> series = new ArrayList<>();
         long lastSent = 0;
         long lastAcked = 0;
-        long drainUntil = end + config.drain().toNanos();
-        int second = 0;
         boolean stormed = config.stormAt() == null;
-        while (true) {
-            Thread.sleep(1000);
+        // seconds are counted from the start of the measured time: the warm-up's are zero or negative
+        long second = -(config.warmup().toNanos() / SECOND);
+        while (measureFrom + second * SECOND <= start) {
             second++;
-            if (!stormed && System.nanoTime() - start >= config.stormAt().toNanos()) {
+        }
+        while (true) {
+            long tick = measureFrom + second * SECOND;
+            waitUntil(tick);
+            if (!stormed && tick - measureFrom >= config.stormAt().toNanos()) {
                 stormed = true;
                 progress.accept(String.format(
                         Locale.ROOT,
@@ -126,46 +148,63 @@ public final class LoadRun {
                         config.stormFraction() * 100));
                 shards.forEach(s -> s.reconnectStorm(config.stormFraction()));
             }
-            Histogram interval = stats.interval();
-            total.add(interval);
             long sent = stats.sent.get();
             long acked = stats.acked.get();
             long outstanding = config.qos() == 1 ? sent - acked : 0;
-            series.add(new LoadReport.Second(
-                    second,
-                    sent - lastSent,
-                    acked - lastAcked,
-                    millis(interval.getValueAtPercentile(50)),
-                    millis(interval.getValueAtPercentile(99)),
-                    outstanding,
-                    stats.connected.get()));
+            int backlog = backlogged(shards);
+            String phase = tick <= measureFrom ? "warm-up" : tick <= end ? "measure" : "drain";
+            LatencyRecorder.Interval interval =
+                    tick <= measureFrom ? new LatencyRecorder.Interval(0, 0, 0) : stats.latency.closeInterval();
+            if (tick > measureFrom) {
+                series.add(new LoadReport.Second(
+                        (int) second,
+                        sent - lastSent,
+                        acked - lastAcked,
+                        interval.p50(),
+                        interval.p99(),
+                        outstanding,
+                        backlog,
+                        stats.connected.get()));
+            }
             progress.accept(String.format(
                     Locale.ROOT,
-                    "t=%3ds  sent %6d/s  acked %6d/s  p50 %7.2f ms  p99 %7.2f ms  outstanding %5d  connected %d  errors %d",
+                    "t=%4ds %-7s  connected %d  sent %6d/s  acked %6d/s  p50 %8.2f ms  p99 %8.2f ms"
+                            + "  outstanding %6d  backlog %6d  errors %d",
                     second,
+                    phase,
+                    stats.connected.get(),
                     sent - lastSent,
                     acked - lastAcked,
-                    millis(interval.getValueAtPercentile(50)),
-                    millis(interval.getValueAtPercentile(99)),
+                    interval.p50(),
+                    interval.p99(),
                     outstanding,
-                    stats.connected.get(),
-                    stats.errors().values().stream().mapToLong(Long::longValue).sum()));
+                    backlog,
+                    stats.errorCount()));
             lastSent = sent;
             lastAcked = acked;
-            long now = System.nanoTime();
-            if (now >= end && (outstanding == 0 && backlogged(shards) == 0 || now >= drainUntil)) {
+            if (tick >= end && (outstanding == 0 && backlog == 0 || tick >= drainUntil)) {
                 break;
             }
+            second++;
         }
         for (LoadShard shard : shards) {
             int dropped = join(shard.stopSending());
             stats.notSent.addAndGet(dropped);
             if (dropped > 0) {
-                stats.error("backlog not sent before the drain ended");
+                stats.error("backlog not sent before the drain ended", dropped);
             }
         }
-        total.add(stats.interval());
-        return report(config.duration().toNanos() / 1e9, series, total);
+        return report(series);
+    }
+
+    private static void waitUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("load run interrupted");
+            }
+        }
     }
 
     private static int backlogged(List<LoadShard> shards) {
@@ -180,31 +219,26 @@ public final class LoadRun {
         }
     }
 
-    private LoadReport report(double seconds, List<LoadReport.Second> series, Histogram total) throws IOException {
+    private LoadReport report(List<LoadReport.Second> series) throws IOException {
         long sent = stats.sent.get();
         long acked = stats.acked.get();
+        boolean sentAnything = !series.isEmpty();
         LoadReport report = new LoadReport(
-                config.mqtt().toString(),
+                config,
                 credentials.size(),
                 stats.connected.get(),
                 stats.connectFailed.get(),
                 stats.reconnects.get(),
-                config.qos(),
-                config.rate(),
-                seconds,
+                sentAnything ? config.duration().toMillis() / 1000.0 : 0,
                 stats.intended.get(),
                 sent,
                 acked,
                 config.qos() == 1 ? Math.max(0, sent - acked) : 0,
                 stats.duplicates.get(),
                 stats.notSent.get(),
-                new LoadReport.Latency(
-                        total.getTotalCount(),
-                        millis(total.getValueAtPercentile(50)),
-                        millis(total.getValueAtPercentile(90)),
-                        millis(total.getValueAtPercentile(99)),
-                        millis(total.getValueAtPercentile(99.9)),
-                        millis(total.getMaxValue())),
+                stats.backlogged.get(),
+                stats.measured.get(),
+                stats.latency.total(),
                 stats.errors(),
                 List.copyOf(series));
         Files.createDirectories(config.reportDir());
@@ -212,9 +246,5 @@ public final class LoadRun {
                 config.reportDir().resolve("report.json"), report.toJson().encodePrettily());
         Files.writeString(config.reportDir().resolve("report.html"), LoadChart.html(report));
         return report;
-    }
-
-    private static double millis(long micros) {
-        return Math.round(micros / 10.0) / 100.0;
     }
 }

@@ -3,13 +3,11 @@ package dev.carlink.simulator.load;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A share of the fleet on one event loop: connects its cars at its share of the connect rate, then sends its
- * share of the message rate open-loop: message k is due at {@code start + k / rate}, whatever happened to the
- * ones before it, so a slow backend shows up as latency instead of silently lowering the load.
+ * A share of the fleet on one event loop: connects its cars at its share of the connect rate with at most its
+ * share of the concurrent CONNECTs, then sends its share of the message rate open-loop ({@link LoadGenerator}).
  */
 final class LoadShard extends VerticleBase {
 
@@ -21,16 +19,17 @@ final class LoadShard extends VerticleBase {
     private final String host;
     private final int port;
     private final double connectRate;
-    private final double rate;
+    private final int maxConnecting;
 
-    private long timer = -1;
-    private long scheduled;
-    private int nextCar;
+    /** The cars that connected, the ones the messages go to; set once the ramp is over. */
+    private volatile List<LoadCar> active = List.of();
+
+    private long sendTimer = -1;
 
     /**
      * @param firstIndex the fleet-wide index of this shard's first car (for source-address round-robin)
      * @param connectRate this shard's connects per second
-     * @param rate this shard's messages per second
+     * @param maxConnecting this shard's CONNECTs awaiting a CONNACK at most
      */
     LoadShard(
             List<LoadCar> cars,
@@ -39,48 +38,86 @@ final class LoadShard extends VerticleBase {
             String host,
             int port,
             double connectRate,
-            double rate) {
+            int maxConnecting) {
         this.cars = cars;
         this.sourceAddresses = sourceAddresses;
         this.firstIndex = firstIndex;
         this.host = host;
         this.port = port;
         this.connectRate = connectRate;
-        this.rate = rate;
+        this.maxConnecting = Math.max(1, maxConnecting);
     }
 
     /** Completes when every car of the shard has connected or failed to. */
     @Override
     public Future<?> start() {
-        List<Future<Void>> attempts = new ArrayList<>();
-        for (int i = 0; i < cars.size(); i++) {
-            LoadCar car = cars.get(i);
-            String source = sourceAddresses.get((firstIndex + i) % sourceAddresses.size());
-            long delayMs = Math.max(1, (long) (i * 1000 / connectRate));
-            Promise<Void> attempt = Promise.promise();
-            vertx.setTimer(delayMs, t -> car.connect(vertx, host, port, source).onComplete(attempt));
-            attempts.add(attempt.future());
-        }
-        return Future.join(attempts).otherwiseEmpty();
+        return new ConnectRamp().start();
     }
 
-    /** Starts sending on this shard's event loop; message k of the shard is due at {@code startNanos + k / rate}. */
-    void startSending(long startNanos, long endNanos) {
-        context.runOnContext(v -> timer = vertx.setPeriodic(TICK_MS, t -> tick(startNanos, endNanos)));
+    /** Starts cars at the connect rate, never more than {@code maxConnecting} at once. */
+    private final class ConnectRamp {
+        private final Promise<Void> done = Promise.promise();
+        private final long startNanos = System.nanoTime();
+        private int started;
+        private int finished;
+        private int connecting;
+        private long timer;
+
+        Future<Void> start() {
+            timer = vertx.setPeriodic(TICK_MS, t -> startDue());
+            startDue();
+            return done.future();
+        }
+
+        private void startDue() {
+            long allowed = (long) ((System.nanoTime() - startNanos) / 1e9 * connectRate) + 1;
+            while (started < cars.size() && started < allowed && connecting < maxConnecting) {
+                LoadCar car = cars.get(started);
+                String source = sourceAddresses.get((firstIndex + started) % sourceAddresses.size());
+                started++;
+                connecting++;
+                car.connect(vertx, host, port, source).onComplete(r -> {
+                    connecting--;
+                    finished++;
+                    if (finished == cars.size()) {
+                        vertx.cancelTimer(timer);
+                        active = cars.stream().filter(LoadCar::isConnected).toList();
+                        done.tryComplete();
+                    } else {
+                        startDue();
+                    }
+                });
+            }
+        }
     }
 
-    private void tick(long startNanos, long endNanos) {
-        long now = Math.min(System.nanoTime(), endNanos);
-        long due = (long) ((now - startNanos) / 1e9 * rate);
-        while (scheduled < due) {
-            long intended = startNanos + (long) (scheduled * 1e9 / rate);
-            cars.get(nextCar).due(intended);
-            nextCar = (nextCar + 1) % cars.size();
-            scheduled++;
+    /** How many of the shard's cars connected (and will send); valid once {@link #start()} has completed. */
+    int activeCars() {
+        return active.size();
+    }
+
+    /**
+     * Starts sending on this shard's event loop to the cars that connected, which are fleet cars
+     * {@code firstActive..} of the {@code fleetCars} that connected; messages due before {@code measureFromNanos}
+     * are the warm-up and stay out of the figures.
+     */
+    void startSending(
+            double rate, int fleetCars, int firstActive, long startNanos, long measureFromNanos, long endNanos) {
+        List<LoadCar> senders = active;
+        if (senders.isEmpty()) {
+            return;
         }
-        if (now >= endNanos) {
-            vertx.cancelTimer(timer);
-        }
+        context.runOnContext(v -> {
+            LoadGenerator generator =
+                    new LoadGenerator(rate, fleetCars, firstActive, senders.size(), startNanos, endNanos);
+            sendTimer = vertx.setPeriodic(TICK_MS, t -> {
+                long now = System.nanoTime();
+                generator.emitDue(now, (car, intended) -> senders.get(car).due(intended, intended >= measureFromNanos));
+                if (generator.finished(now)) {
+                    vertx.cancelTimer(sendTimer);
+                }
+            });
+        });
     }
 
     /** Fault injection: the first {@code fraction} of this shard's cars drop their connections and reconnect. */
@@ -103,7 +140,9 @@ final class LoadShard extends VerticleBase {
     Future<Integer> stopSending() {
         Promise<Integer> dropped = Promise.promise();
         context.runOnContext(v -> {
-            vertx.cancelTimer(timer);
+            if (sendTimer >= 0) {
+                vertx.cancelTimer(sendTimer);
+            }
             dropped.complete(cars.stream().mapToInt(LoadCar::dropBacklog).sum());
         });
         return dropped.future();

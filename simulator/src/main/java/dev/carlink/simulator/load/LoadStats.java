@@ -5,8 +5,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /** Counters and the latency recorder every car writes to, from any event loop. */
 final class LoadStats {
@@ -21,26 +19,29 @@ final class LoadStats {
     final AtomicLong sent = new AtomicLong();
     /** Messages the gateway acknowledged (QoS 1). */
     final AtomicLong acked = new AtomicLong();
+    /** Messages due after the warm-up that were written (QoS 0) or acknowledged (QoS 1): the throughput. */
+    final AtomicLong measured = new AtomicLong();
     /** Acknowledgements for a packet that was not outstanding. */
     final AtomicLong duplicates = new AtomicLong();
+    /** Messages that, when due, found their car's in-flight window full and waited (latency still from due). */
+    final AtomicLong backlogged = new AtomicLong();
     /** Intended messages that could not be written (car not connected, write failed). */
     final AtomicLong notSent = new AtomicLong();
+    /** Intended send time to PUBACK of the messages due after the warm-up. */
+    final LatencyRecorder latency = new LatencyRecorder();
 
     private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
-    /** Intended-send-time to PUBACK, microseconds. */
-    private final Recorder latency = new Recorder(3);
 
     void error(String reason) {
-        errors.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+        error(reason, 1);
     }
 
-    void recordLatencyMicros(long micros) {
-        latency.recordValue(Math.max(0, micros));
+    void error(String reason, long count) {
+        errors.computeIfAbsent(reason, r -> new AtomicLong()).addAndGet(count);
     }
 
-    /** The latencies recorded since the last call. */
-    Histogram interval() {
-        return latency.getIntervalHistogram();
+    long errorCount() {
+        return errors.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
     Map<String, Long> errors() {
