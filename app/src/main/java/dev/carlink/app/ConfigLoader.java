@@ -61,6 +61,7 @@ public final class ConfigLoader {
         d.put(
                 "commands.per-owner-per-minute",
                 String.valueOf(CommandServiceConfig.RateLimits.DEFAULT_PER_OWNER_PER_MINUTE));
+        d.put("commands.signature-validity", CommandServiceConfig.DEFAULT_SIGNATURE_VALIDITY.toSeconds() + "s");
         d.put("demo.enabled", "true");
         d.put("demo.fleet-size", String.valueOf(DemoConfig.DEFAULT_FLEET_SIZE));
         d.put("demo.telemetry-interval", DemoConfig.DEFAULT_TELEMETRY_INTERVAL.toSeconds() + "s");
@@ -233,7 +234,8 @@ public final class ConfigLoader {
                             users,
                             new CommandServiceConfig.RateLimits(
                                     integer("commands.per-vehicle-per-minute"),
-                                    integer("commands.per-owner-per-minute"))));
+                                    integer("commands.per-owner-per-minute")),
+                            duration("commands.signature-validity")));
             return new AppConfig(database, gateway, telemetry, command, demo);
         }
 

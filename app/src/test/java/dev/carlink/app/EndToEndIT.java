@@ -54,7 +54,7 @@ class EndToEndIT {
     @BeforeAll
     static void start() throws Exception {
         system = TestSystem.start();
-        String secret = system.enroll(VIN, "alice");
+        VehicleCredentials credentials = system.enrollCar(VIN, "alice");
         alice = system.login("alice");
         SimulatedCar simulated =
                 new SimulatedCar(CarConfig.of(VIN).withReminderAcknowledgeDelay(Duration.ZERO), Clock.systemUTC());
@@ -64,7 +64,7 @@ class EndToEndIT {
         simulated.setCabinTemperature(45);
         scheduler = Executors.newScheduledThreadPool(2);
         car = new MqttCar(
-                new VehicleCredentials(VIN, secret),
+                credentials,
                 simulated,
                 MqttCarConfig.of(URI.create(system.mqttUri()))
                         .withTelemetryInterval(Duration.ofMillis(250))

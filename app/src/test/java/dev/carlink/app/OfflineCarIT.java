@@ -35,7 +35,7 @@ class OfflineCarIT {
 
     @Test
     void commandForAnOfflineCar_staysQueued_thenRunsOnceWhenTheCarConnects() throws Exception {
-        String secret = system.enroll(VIN, "alice");
+        VehicleCredentials credentials = system.enrollCar(VIN, "alice");
         String alice = system.login("alice");
 
         TestSystem.Reply created = system.post(
@@ -51,7 +51,7 @@ class OfflineCarIT {
         SimulatedCar simulated = new SimulatedCar(CarConfig.of(VIN), Clock.systemUTC());
         simulated.park();
         try (MqttCar car = new MqttCar(
-                new VehicleCredentials(VIN, secret),
+                credentials,
                 simulated,
                 MqttCarConfig.of(URI.create(system.mqttUri())).withTelemetryInterval(Duration.ofMillis(500)))) {
             car.connect().get(30, TimeUnit.SECONDS);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.CommandServiceConfig.BootstrapUser;
 import dev.carlink.gateway.GatewayConfig;
+import dev.carlink.simulator.VehicleCredentials;
+import dev.carlink.simulator.enroll.EnrollmentClient;
 import dev.carlink.telemetry.TelemetryConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -107,12 +109,20 @@ final class TestSystem implements AutoCloseable {
 
     /** Enrolls a VIN for an owner (as staff) and returns its secret. */
     String enroll(String vin, String owner) {
+        return enrollCar(vin, owner).secret();
+    }
+
+    /** Enrolls a VIN for an owner (as staff): what the car is provisioned with, signing keys included. */
+    VehicleCredentials enrollCar(String vin, String owner) {
         Reply reply = post(
                 login("staff"),
                 "/api/v1/admin/vehicles",
                 new JsonObject().put("vin", vin).put("owner", owner).encode());
         assertThat(reply.status()).as(reply.body()).isEqualTo(201);
-        return reply.json().getString("secret");
+        return new VehicleCredentials(
+                vin,
+                reply.json().getString("secret"),
+                EnrollmentClient.signingKeys(reply.json().getJsonArray("signingKeys"), "enroll " + vin));
     }
 
     Reply get(String token, String path) {

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param minClimateChargePct the cloud refuses remote climate below this charge unless overridden
  * @param bootstrapUsers accounts created at start when absent (the first admin, demo accounts)
  * @param rateLimits how many command requests a car and an owner may make per minute
+ * @param signatureValidity how long after signing a car accepts a command's signature (seconds, not minutes)
  */
 public record CommandServiceConfig(
         String httpHost,
@@ -30,7 +31,8 @@ public record CommandServiceConfig(
         double minSterilizationChargePct,
         double minClimateChargePct,
         List<BootstrapUser> bootstrapUsers,
-        RateLimits rateLimits) {
+        RateLimits rateLimits,
+        Duration signatureValidity) {
 
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -46,6 +48,11 @@ public record CommandServiceConfig(
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(2);
     public static final double DEFAULT_MIN_STERILIZATION_CHARGE_PCT = 30;
     public static final double DEFAULT_MIN_CLIMATE_CHARGE_PCT = 20;
+    /** Long enough for a send through a congested gateway, short enough that a captured command is soon useless. */
+    public static final Duration DEFAULT_SIGNATURE_VALIDITY = Duration.ofSeconds(30);
+
+    public static final Duration MIN_SIGNATURE_VALIDITY = Duration.ofSeconds(5);
+    public static final Duration MAX_SIGNATURE_VALIDITY = Duration.ofSeconds(300);
 
     public CommandServiceConfig {
         Objects.requireNonNull(httpHost, "httpHost");
@@ -64,6 +71,11 @@ public record CommandServiceConfig(
         requirePercent("minClimateChargePct", minClimateChargePct);
         bootstrapUsers = List.copyOf(bootstrapUsers);
         java.util.Objects.requireNonNull(rateLimits, "rateLimits");
+        if (signatureValidity == null
+                || signatureValidity.compareTo(MIN_SIGNATURE_VALIDITY) < 0
+                || signatureValidity.compareTo(MAX_SIGNATURE_VALIDITY) > 0) {
+            throw new IllegalArgumentException("signatureValidity must be 5s..300s, was " + signatureValidity);
+        }
     }
 
     /**
@@ -102,7 +114,8 @@ public record CommandServiceConfig(
                 DEFAULT_MIN_STERILIZATION_CHARGE_PCT,
                 DEFAULT_MIN_CLIMATE_CHARGE_PCT,
                 List.of(),
-                RateLimits.defaults());
+                RateLimits.defaults(),
+                DEFAULT_SIGNATURE_VALIDITY);
     }
 
     public CommandServiceConfig withHttp(String host, int port) {
@@ -117,7 +130,8 @@ public record CommandServiceConfig(
                 minSterilizationChargePct,
                 minClimateChargePct,
                 bootstrapUsers,
-                rateLimits);
+                rateLimits,
+                signatureValidity);
     }
 
     public CommandServiceConfig withPasswordHashIterations(int iterations) {
@@ -132,7 +146,8 @@ public record CommandServiceConfig(
                 minSterilizationChargePct,
                 minClimateChargePct,
                 bootstrapUsers,
-                rateLimits);
+                rateLimits,
+                signatureValidity);
     }
 
     public CommandServiceConfig withResultTimeout(Duration timeout) {
@@ -147,7 +162,8 @@ public record CommandServiceConfig(
                 minSterilizationChargePct,
                 minClimateChargePct,
                 bootstrapUsers,
-                rateLimits);
+                rateLimits,
+                signatureValidity);
     }
 
     public CommandServiceConfig withBootstrapUsers(List<BootstrapUser> users) {
@@ -162,7 +178,8 @@ public record CommandServiceConfig(
                 minSterilizationChargePct,
                 minClimateChargePct,
                 users,
-                rateLimits);
+                rateLimits,
+                signatureValidity);
     }
 
     public CommandServiceConfig withRateLimits(RateLimits limits) {
@@ -177,7 +194,8 @@ public record CommandServiceConfig(
                 minSterilizationChargePct,
                 minClimateChargePct,
                 bootstrapUsers,
-                limits);
+                limits,
+                signatureValidity);
     }
 
     private static void requirePositive(String name, Duration value) {

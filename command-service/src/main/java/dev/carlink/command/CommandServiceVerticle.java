@@ -8,6 +8,8 @@ import dev.carlink.command.fatigue.FatigueLoop;
 import dev.carlink.command.http.ApiRouter;
 import dev.carlink.command.lifecycle.CloudPreconditions;
 import dev.carlink.command.lifecycle.CommandService;
+import dev.carlink.command.signing.CommandSigner;
+import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.store.Db;
 import dev.carlink.command.task.TaskService;
@@ -52,7 +54,8 @@ public final class CommandServiceVerticle extends VerticleBase {
         Db db = new Db(vertx, dataSource);
         PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations());
         AccountService accounts = new AccountService(db, hasher, config.tokenTtl(), clock);
-        VehicleService vehicles = new VehicleService(db, hasher, clock);
+        SigningKeys signingKeys = new SigningKeys(db, clock);
+        VehicleService vehicles = new VehicleService(db, signingKeys, hasher, clock);
         TelemetryClient telemetry = new TelemetryClient(vertx, config.deliveryTimeout());
         CommandService commands = new CommandService(
                 vertx,
@@ -62,7 +65,8 @@ public final class CommandServiceVerticle extends VerticleBase {
                 config.deliveryTimeout(),
                 config.resultTimeout(),
                 clock,
-                metrics);
+                metrics,
+                new CommandSigner(config.signatureValidity(), clock));
         TaskService tasks = new TaskService(db, clock, metrics);
         VehicleEventService events = new VehicleEventService(db, new FatigueLoop(commands, tasks), metrics);
         busHandlers = new VehicleBusHandlers(vertx, vehicles, commands, events, metrics);
@@ -78,8 +82,10 @@ public final class CommandServiceVerticle extends VerticleBase {
         HttpServerOptions options =
                 new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort());
         ApiRouter.Services services = new ApiRouter.Services(
-                accounts, vehicles, commands, tasks, telemetry, db, metrics, clock, config.rateLimits());
-        return accounts.bootstrap(config.bootstrapUsers())
+                accounts, vehicles, commands, signingKeys, tasks, telemetry, db, metrics, clock, config.rateLimits());
+        return signingKeys
+                .ensureActive()
+                .compose(v -> accounts.bootstrap(config.bootstrapUsers()))
                 .compose(v -> vehicles.markAllOffline())
                 .compose(v -> busHandlers.register())
                 .compose(v -> vertx.createHttpServer(options)

@@ -13,12 +13,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code enroll}: registers one car and prints {@code VIN,secret} (a line for {@code run --credentials}). */
+/** {@code enroll}: registers one car and prints its credentials file lines (signing keys, then {@code VIN,secret}). */
 @Command(
         name = "enroll",
         mixinStandardHelpOptions = true,
         description = {
-            "Enrolls one car for an owner and prints VIN,secret (usable as a line of run --credentials).",
+            "Enrolls one car for an owner and prints key,KEY_ID,PUBLIC_KEY lines and VIN,secret (a file for run --credentials).",
             "An already enrolled VIN gets a new secret."
         })
 final class EnrollCommand implements Callable<Integer> {
@@ -57,6 +57,7 @@ final class EnrollCommand implements Callable<Integer> {
             EnrollmentClient client = new EnrollmentClient(apiUri);
             String token = client.login(staffApi.staffUser, staffApi.staffPassword);
             VehicleCredentials credentials = client.enroll(token, vin, owner, name);
+            credentials.signingKeys().forEach(key -> spec.commandLine().getOut().println(CredentialsFile.keyLine(key)));
             spec.commandLine().getOut().println(credentials.vin() + "," + credentials.secret());
             spec.commandLine().getOut().flush();
             return 0;

@@ -126,7 +126,8 @@ final class LoadCommand implements Callable<Integer> {
     @Option(
             names = "--credentials",
             paramLabel = "FILE",
-            description = "CSV of VIN,secret lines: use these cars instead of enrolling")
+            description =
+                    "file of VIN,secret and key,KEY_ID,PUBLIC_KEY lines (what enroll prints): use these cars instead of enrolling")
     Path credentials;
 
     @Option(

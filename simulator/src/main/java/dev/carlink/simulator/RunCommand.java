@@ -92,7 +92,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--credentials",
             paramLabel = "FILE",
-            description = "CSV of VIN,secret lines: run without enrolling")
+            description =
+                    "file of VIN,secret lines and key,KEY_ID,PUBLIC_KEY lines (what enroll prints): run without enrolling")
     Path credentials;
 
     private URI mqttUri;

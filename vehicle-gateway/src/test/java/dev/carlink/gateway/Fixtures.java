@@ -6,6 +6,7 @@ import dev.carlink.proto.v1.CommandOutcome;
 import dev.carlink.proto.v1.CommandResult;
 import dev.carlink.proto.v1.FatigueAlert;
 import dev.carlink.proto.v1.FatigueLevel;
+import dev.carlink.proto.v1.SignedCommand;
 import dev.carlink.proto.v1.Telemetry;
 import dev.carlink.proto.v1.TripChanged;
 import dev.carlink.proto.v1.VehicleEvent;
@@ -64,6 +65,23 @@ final class Fixtures {
                 .setStatus(CommandOutcome.COMMAND_OUTCOME_SUCCEEDED)
                 .setTimestampMs(NOW_MS)
                 .build();
+    }
+
+    /**
+     * The envelope the command-service hands the gateway. The gateway forwards it unchanged and does not
+     * verify it (the car does), so a placeholder signature serves here.
+     */
+    static SignedCommand signed(Command command) {
+        return SignedCommand.newBuilder()
+                .setCommand(command.toByteString())
+                .setKeyId("test-key")
+                .setSignature(com.google.protobuf.ByteString.copyFrom(new byte[64]))
+                .build();
+    }
+
+    /** The command inside what the car received. */
+    static Command commandAtCar(byte[] payload) throws com.google.protobuf.InvalidProtocolBufferException {
+        return Command.parseFrom(SignedCommand.parseFrom(payload).getCommand());
     }
 
     static Command climateStart(String vin) {

@@ -136,7 +136,10 @@ final class GatewayHarness implements AutoCloseable {
 
     /** Asks the gateway to deliver {@code command} to its car, as the command-service does. */
     Future<Message<Buffer>> deliver(String vin, Command command) {
-        return vertx.eventBus().request(BusAddress.commandDelivery(vin), Buffer.buffer(command.toByteArray()));
+        return vertx.eventBus()
+                .request(
+                        BusAddress.commandDelivery(vin),
+                        Buffer.buffer(Fixtures.signed(command).toByteArray()));
     }
 
     double counter(String name, String... tags) {

@@ -62,7 +62,7 @@ class MqttCommandDeliveryIT {
             Car5.Received received = car.received.get(0);
             assertThat(received.topic()).isEqualTo(topic(vin, "commands"));
             assertThat(received.qos()).isEqualTo(1);
-            assertThat(Command.parseFrom(received.payload())).isEqualTo(command);
+            assertThat(Fixtures.commandAtCar(received.payload())).isEqualTo(command);
             await().during(NEVER).atMost(NEVER.plusSeconds(2)).until(() -> transportAckOf(command) == null);
 
             car.ack(received);
@@ -87,7 +87,7 @@ class MqttCommandDeliveryIT {
             result(gateway.deliver(vin, command));
 
             await().until(() -> car.received.size() == 1);
-            assertThat(Command.parseFrom(car.received.get(0).payload())).isEqualTo(command);
+            assertThat(Fixtures.commandAtCar(car.received.get(0).payload())).isEqualTo(command);
             await().untilAsserted(() -> assertThat(transportAckOf(command)).isNotNull());
         }
     }
@@ -144,6 +144,27 @@ class MqttCommandDeliveryIT {
                     .request(dev.carlink.proto.BusAddress.commandDelivery(vin), Buffer.buffer(Fixtures.GARBAGE)));
 
             assertThat(error.failureCode()).isEqualTo(400);
+            await().during(NEVER).atMost(NEVER.plusSeconds(2)).until(car.received::isEmpty);
+        }
+    }
+
+    @Test
+    void deliver_anUnsignedCommand_fails400AndTheCarGetsNothing() throws Exception {
+        String vin = gateway.newCar();
+        try (Car5 car = Car5.connect(gateway, vin)) {
+            car.subscribe(topic(vin, "commands"));
+            awaitOnline(vin);
+            byte[] unsigned = dev.carlink.proto.v1.SignedCommand.newBuilder()
+                    .setCommand(Fixtures.climateStart(vin).toByteString())
+                    .build()
+                    .toByteArray();
+
+            ReplyException error = failure(gateway.vertx
+                    .eventBus()
+                    .request(dev.carlink.proto.BusAddress.commandDelivery(vin), Buffer.buffer(unsigned)));
+
+            assertThat(error.failureCode()).isEqualTo(400);
+            assertThat(error.getMessage()).contains("not signed");
             await().during(NEVER).atMost(NEVER.plusSeconds(2)).until(car.received::isEmpty);
         }
     }

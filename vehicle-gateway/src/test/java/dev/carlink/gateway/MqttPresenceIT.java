@@ -157,7 +157,8 @@ class MqttPresenceIT {
                         .get(10, TimeUnit.SECONDS);
 
                 await().until(() -> second.received.size() == 1);
-                assertThat(Command.parseFrom(second.received.get(0).payload())).isEqualTo(command);
+                assertThat(Fixtures.commandAtCar(second.received.get(0).payload()))
+                        .isEqualTo(command);
                 assertThat(first.received).isEmpty();
             }
         }

@@ -2,11 +2,14 @@ package dev.carlink.command.http;
 
 import dev.carlink.command.lifecycle.FieldError;
 import dev.carlink.command.lifecycle.Json;
+import dev.carlink.command.signing.SigningKeyView;
 import dev.carlink.command.vehicle.VehicleService;
 import dev.carlink.command.vehicle.Vin;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Set;
 
 /** Staff and admin: enroll a car for an owner and rotate its secret. The secret is shown once. */
@@ -61,7 +64,8 @@ final class AdminRoutes {
                                 new JsonObject()
                                         .put("vin", enrolled.vin())
                                         .put("owner", enrolled.owner())
-                                        .put("secret", enrolled.secret()));
+                                        .put("secret", enrolled.secret())
+                                        .put("signingKeys", publicKeys(enrolled.signingKeys())));
                     } else if (result.failure().orElseThrow() == VehicleService.EnrollFailure.UNKNOWN_OWNER) {
                         Problem.send(
                                 ctx,
@@ -92,9 +96,18 @@ final class AdminRoutes {
                                 200,
                                 new JsonObject()
                                         .put("vin", vin)
-                                        .put("secret", rotated.get().secret()));
+                                        .put("secret", rotated.get().secret())
+                                        .put(
+                                                "signingKeys",
+                                                publicKeys(rotated.get().signingKeys())));
                     }
                 })
                 .onFailure(ctx::fail);
+    }
+
+    static JsonArray publicKeys(List<SigningKeyView> keys) {
+        JsonArray out = new JsonArray();
+        keys.forEach(k -> out.add(k.toPublicJson()));
+        return out;
     }
 }

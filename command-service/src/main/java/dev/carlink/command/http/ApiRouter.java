@@ -3,6 +3,7 @@ package dev.carlink.command.http;
 import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.account.AccountService;
 import dev.carlink.command.lifecycle.CommandService;
+import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.store.Db;
 import dev.carlink.command.task.TaskService;
@@ -33,6 +34,7 @@ public final class ApiRouter {
             AccountService accounts,
             VehicleService vehicles,
             CommandService commands,
+            SigningKeys signingKeys,
             TaskService tasks,
             TelemetryClient telemetry,
             Db db,
@@ -59,12 +61,16 @@ public final class ApiRouter {
 
         Router api = Router.router(vertx);
         new AccountRoutes(s.accounts(), s.metrics()).mount(api);
+        SigningKeyRoutes keys = new SigningKeyRoutes(s.signingKeys());
+        keys.mountPublic(api);
         BearerAuth auth = new BearerAuth(s.accounts(), s.vehicles(), s.metrics());
         api.route().handler(auth);
         new VehicleRoutes(vertx, auth, s.vehicles(), s.telemetry(), s.clock()).mount(api);
         new CommandRoutes(auth, s.commands(), new RateLimiter(s.clock()), s.rateLimits(), s.metrics()).mount(api);
         new TaskRoutes(s.tasks()).mount(api);
         new AdminRoutes(s.vehicles()).mount(api);
+        keys.mountAdmin(api);
+        new AuditRoutes(s.commands()).mount(api);
         root.route("/api/v1/*").subRouter(api);
 
         root.route()

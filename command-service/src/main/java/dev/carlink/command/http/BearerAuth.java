@@ -72,6 +72,15 @@ final class BearerAuth implements Handler<RoutingContext> {
         return false;
     }
 
+    /** Answers 403 unless the principal is an administrator. */
+    static boolean requireAdmin(RoutingContext ctx) {
+        if (principal(ctx).role() == dev.carlink.command.account.Role.ADMIN) {
+            return true;
+        }
+        Problem.send(ctx, 403, "Forbidden", "administrators only");
+        return false;
+    }
+
     /** Reads the {vin} path parameter; answers 400 when it is not a VIN. */
     static String vin(RoutingContext ctx) {
         String vin = ctx.pathParam("vin");

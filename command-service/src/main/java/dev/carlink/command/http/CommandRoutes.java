@@ -4,6 +4,7 @@ import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.lifecycle.CommandRecord;
 import dev.carlink.command.lifecycle.CommandService;
 import dev.carlink.command.lifecycle.CommandSpec;
+import dev.carlink.command.lifecycle.Delivery;
 import dev.carlink.command.lifecycle.FieldError;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -55,8 +57,17 @@ final class CommandRoutes {
             return;
         }
         CommandSpec spec;
+        Delivery delivery;
         try {
-            spec = CommandSpec.fromRequest(body);
+            JsonObject commandFields = body.copy();
+            JsonObject deliveryFields = new JsonObject();
+            for (String field : List.of(Delivery.WINDOW_FIELD, Delivery.OFFLINE_FIELD)) {
+                if (commandFields.containsKey(field)) {
+                    deliveryFields.put(field, commandFields.remove(field));
+                }
+            }
+            spec = CommandSpec.fromRequest(commandFields);
+            delivery = Delivery.takeFrom(deliveryFields, spec.type());
         } catch (FieldError e) {
             Problem.badField(ctx, e.field(), e.getMessage().substring(e.field().length() + 2));
             return;
@@ -83,7 +94,7 @@ final class CommandRoutes {
                                 + limits.perOwnerPerMinute() + " per owner; retry in " + seconds + " s");
                 return;
             }
-            commands.request(commandId(requester, vin, key), vin, spec, requester)
+            commands.request(commandId(requester, vin, key), vin, spec, delivery, requester)
                     .onSuccess(created -> answer(ctx, vin, spec, created))
                     .onFailure(ctx::fail);
         });

@@ -22,14 +22,27 @@ public record CommandRecord(
         Instant deadlineAt,
         List<Transition> transitions) {
 
-    /** One stored status change. */
-    public record Transition(CommandStatus from, CommandStatus to, Instant at, String cause) {
+    /**
+     * One stored status change: when, who or what caused it ({@code actor}: a user, {@code vehicle:VIN},
+     * {@code gateway} or {@code cloud}), why, and the reason code and detail it carried (what the car answered).
+     */
+    public record Transition(
+            CommandStatus from,
+            CommandStatus to,
+            Instant at,
+            String actor,
+            String cause,
+            String reasonCode,
+            String detail) {
         JsonObject toJson() {
             return new JsonObject()
                     .put("from", from == null ? null : from.name())
                     .put("to", to.name())
                     .put("at", at.toString())
-                    .put("cause", cause);
+                    .put("actor", actor)
+                    .put("cause", cause)
+                    .put("reasonCode", reasonCode)
+                    .put("detail", detail);
         }
     }
 

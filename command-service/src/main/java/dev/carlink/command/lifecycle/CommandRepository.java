@@ -19,7 +19,7 @@ final class CommandRepository {
             + "created_at, updated_at, expires_at, deadline_at";
 
     /** Inserts the command and its first transition; false when a command with this id exists. */
-    boolean insert(Connection c, CommandRecord r, String cause) throws SQLException {
+    boolean insert(Connection c, CommandRecord r, String actor, String cause) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO command.commands (" + COLUMNS.replace("::text", "")
                 + ") VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
             ps.setObject(1, r.id());
@@ -38,7 +38,11 @@ final class CommandRepository {
                 return false;
             }
         }
-        insertTransition(c, r.id(), null, r.status(), r.createdAt(), cause);
+        insertTransition(
+                c,
+                r.id(),
+                new CommandRecord.Transition(
+                        null, r.status(), r.createdAt(), actor, cause, r.reasonCode(), r.detail()));
         return true;
     }
 
@@ -53,8 +57,8 @@ final class CommandRepository {
 
     List<CommandRecord.Transition> transitions(Connection c, UUID id) throws SQLException {
         List<CommandRecord.Transition> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT from_status, to_status, at, cause "
-                + "FROM command.command_transitions WHERE command_id = ? ORDER BY id")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT from_status, to_status, at, actor, cause, "
+                + "reason_code, detail FROM command.command_transitions WHERE command_id = ? ORDER BY id")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -63,7 +67,10 @@ final class CommandRepository {
                             from == null ? null : CommandStatus.valueOf(from),
                             CommandStatus.valueOf(rs.getString(2)),
                             rs.getTimestamp(3).toInstant(),
-                            rs.getString(4)));
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getString(7)));
                 }
             }
         }
@@ -79,13 +86,26 @@ final class CommandRepository {
         }
     }
 
-    List<CommandRecord> queued(Connection c, String vin, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS
-                        + " FROM command.commands WHERE vin = ? AND status = 'QUEUED' AND expires_at > ? ORDER BY created_at")) {
+    /**
+     * A car's commands it may not have: QUEUED ones not yet expired, and SENT or DELIVERED ones it has not
+     * answered whose result deadline has not passed. Oldest first.
+     */
+    List<CommandRecord> undelivered(Connection c, String vin, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM command.commands "
+                + "WHERE vin = ? AND status IN ('QUEUED', 'SENT', 'DELIVERED') AND deadline_at > ? "
+                + "ORDER BY created_at")) {
             ps.setString(1, vin);
             ps.setTimestamp(2, Timestamp.from(now));
             return read(ps);
+        }
+    }
+
+    boolean isOnline(Connection c, String vin) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT online FROM command.vehicles WHERE vin = ?")) {
+            ps.setString(1, vin);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 
@@ -161,15 +181,54 @@ final class CommandRepository {
         }
     }
 
-    void insertTransition(Connection c, UUID id, CommandStatus from, CommandStatus to, Instant at, String cause)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO command.command_transitions "
-                + "(command_id, from_status, to_status, at, cause) VALUES (?, ?, ?, ?, ?)")) {
+    /**
+     * The audit trail, newest first: every transition with the command it belongs to (who asked for what),
+     * optionally for one car, and before a transition id for paging.
+     */
+    List<AuditEntry> audit(Connection c, String vin, long beforeId, int limit) throws SQLException {
+        List<AuditEntry> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT t.id, t.at, c.vin, c.id, c.type, c.params::text, "
+                + "c.requested_by, t.from_status, t.to_status, t.actor, t.cause, t.reason_code, t.detail "
+                + "FROM command.command_transitions t JOIN command.commands c ON c.id = t.command_id "
+                + "WHERE (?::text IS NULL OR c.vin = ?) AND t.id < ? ORDER BY t.id DESC LIMIT ?")) {
+            ps.setString(1, vin);
+            ps.setString(2, vin);
+            ps.setLong(3, beforeId);
+            ps.setInt(4, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AuditEntry(
+                            rs.getLong(1),
+                            rs.getTimestamp(2).toInstant(),
+                            rs.getString(3),
+                            rs.getObject(4, UUID.class),
+                            rs.getString(5),
+                            new JsonObject(rs.getString(6)),
+                            rs.getString(7),
+                            rs.getString(8),
+                            rs.getString(9),
+                            rs.getString(10),
+                            rs.getString(11),
+                            rs.getString(12),
+                            rs.getString(13)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Appends to the audit trail; the database refuses any later change to it. */
+    void insertTransition(Connection c, UUID id, CommandRecord.Transition t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO command.command_transitions (command_id, "
+                + "from_status, to_status, at, actor, cause, reason_code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setObject(1, id);
-            ps.setString(2, from == null ? null : from.name());
-            ps.setString(3, to.name());
-            ps.setTimestamp(4, Timestamp.from(at));
-            ps.setString(5, cause);
+            ps.setString(2, t.from() == null ? null : t.from().name());
+            ps.setString(3, t.to().name());
+            ps.setTimestamp(4, Timestamp.from(t.at()));
+            ps.setString(5, t.actor());
+            ps.setString(6, t.cause());
+            ps.setString(7, t.reasonCode());
+            ps.setString(8, t.detail());
             ps.executeUpdate();
         }
     }

@@ -1,5 +1,7 @@
 package dev.carlink.command.lifecycle;
 
+import dev.carlink.command.signing.CommandSigner;
+import dev.carlink.command.signing.SigningKeyRetiredException;
 import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.store.Db;
 import dev.carlink.proto.BusAddress;
@@ -8,6 +10,7 @@ import dev.carlink.proto.bus.v1.LatestState;
 import dev.carlink.proto.v1.Command;
 import dev.carlink.proto.v1.CommandResult;
 import dev.carlink.proto.v1.ReasonCode;
+import dev.carlink.proto.v1.SignedCommand;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,6 +39,10 @@ public final class CommandService {
 
     private static final Logger log = LoggerFactory.getLogger(CommandService.class);
     private static final int SWEEP_BATCH = 500;
+    /** Audit actors besides users and cars ("vehicle:VIN"). */
+    private static final String CLOUD = "cloud";
+
+    private static final String GATEWAY = "gateway";
 
     /** VISION: at most two consecutive remote starts without a drive, so a parked car's battery is not drained. */
     public static final int MAX_REMOTE_STARTS_WITHOUT_DRIVE = 2;
@@ -54,6 +61,7 @@ public final class CommandService {
     private final Duration resultTimeout;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final CommandSigner signer;
     private final CommandRepository repository = new CommandRepository();
 
     public CommandService(
@@ -64,7 +72,8 @@ public final class CommandService {
             Duration deliveryTimeout,
             Duration resultTimeout,
             Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            CommandSigner signer) {
         this.vertx = vertx;
         this.db = db;
         this.telemetry = telemetry;
@@ -73,56 +82,73 @@ public final class CommandService {
         this.resultTimeout = resultTimeout;
         this.clock = clock;
         this.metrics = metrics;
+        this.signer = signer;
+    }
+
+    /** {@link #request(UUID, String, CommandSpec, Delivery, String)} with the type's default delivery. */
+    public Future<Created> request(UUID id, String vin, CommandSpec spec, String requestedBy) {
+        return request(id, vin, spec, Delivery.defaults(spec.type()), requestedBy);
     }
 
     /**
      * Checks the cloud's preconditions on the latest state, stores the command (QUEUED, or REJECTED with
-     * the reason) and, when queued, dispatches it.
+     * the reason) and, when queued, dispatches it. It waits for an offline car until {@code delivery}'s
+     * window ends, or is refused at once when the request asked to fail fast.
      */
-    public Future<Created> request(UUID id, String vin, CommandSpec spec, String requestedBy) {
-        return checkPreconditions(vin, spec).compose(refusal -> {
-            Instant now = clock.instant();
-            Instant expiresAt = now.plus(spec.type().deliveryWindow());
-            CommandRecord record = new CommandRecord(
-                    id,
-                    vin,
-                    spec.type(),
-                    spec.params(),
-                    refusal.isPresent() ? CommandStatus.REJECTED : CommandStatus.QUEUED,
-                    refusal.map(Refusal::code).orElse(null),
-                    refusal.map(Refusal::detail).orElse(null),
-                    requestedBy,
-                    now,
-                    now,
-                    expiresAt,
-                    expiresAt,
-                    List.of());
-            String cause = refusal.isPresent()
-                    ? "refused by the cloud: " + refusal.get().detail()
-                    : "requested by " + requestedBy;
-            return db.tx(c -> repository.insert(c, record, cause)
-                            ? Optional.<CommandRecord>empty()
-                            : repository.find(c, id, false))
-                    .map(existing -> {
-                        if (existing.isPresent()) {
-                            return new Created(existing.get(), Optional.empty(), true);
-                        }
-                        CommandRecord stored = record;
-                        metrics.counter(
-                                        "carlink.commands.created",
-                                        "type",
-                                        spec.type().name())
-                                .increment();
-                        refusal.ifPresent(
-                                r -> metrics.counter("carlink.commands.rejected", "by", "cloud", "reason", r.code())
-                                        .increment());
-                        publishUpdate(stored);
-                        if (refusal.isEmpty()) {
-                            dispatch(stored);
-                        }
-                        return new Created(stored, refusal, false);
-                    });
-        });
+    public Future<Created> request(UUID id, String vin, CommandSpec spec, Delivery delivery, String requestedBy) {
+        Future<Optional<Refusal>> offline = delivery.failIfOffline()
+                ? db.tx(c -> repository.isOnline(c, vin)
+                        ? Optional.<Refusal>empty()
+                        : Optional.of(new Refusal(
+                                ReasonCode.REASON_CODE_OFFLINE_FAIL_FAST,
+                                "the car is not connected and the request asked to fail fast")))
+                : Future.succeededFuture(Optional.empty());
+        return offline.compose(fast -> fast.isPresent() ? Future.succeededFuture(fast) : checkPreconditions(vin, spec))
+                .compose(refusal -> store(id, vin, spec, delivery, requestedBy, refusal));
+    }
+
+    private Future<Created> store(
+            UUID id, String vin, CommandSpec spec, Delivery delivery, String requestedBy, Optional<Refusal> refusal) {
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(delivery.window());
+        CommandRecord record = new CommandRecord(
+                id,
+                vin,
+                spec.type(),
+                spec.params(),
+                refusal.isPresent() ? CommandStatus.REJECTED : CommandStatus.QUEUED,
+                refusal.map(Refusal::code).orElse(null),
+                refusal.map(Refusal::detail).orElse(null),
+                requestedBy,
+                now,
+                now,
+                expiresAt,
+                expiresAt,
+                List.of());
+        String cause =
+                refusal.isPresent() ? "refused by the cloud: " + refusal.get().detail() : "requested by " + requestedBy;
+        return db.tx(c -> repository.insert(c, record, requestedBy, cause)
+                        ? Optional.<CommandRecord>empty()
+                        : repository.find(c, id, false))
+                .map(existing -> {
+                    if (existing.isPresent()) {
+                        return new Created(existing.get(), Optional.empty(), true);
+                    }
+                    CommandRecord stored = record;
+                    metrics.counter(
+                                    "carlink.commands.created",
+                                    "type",
+                                    spec.type().name())
+                            .increment();
+                    refusal.ifPresent(
+                            r -> metrics.counter("carlink.commands.rejected", "by", "cloud", "reason", r.code())
+                                    .increment());
+                    publishUpdate(stored);
+                    if (refusal.isEmpty()) {
+                        dispatch(stored);
+                    }
+                    return new Created(stored, refusal, false);
+                });
     }
 
     private Future<Optional<Refusal>> checkPreconditions(String vin, CommandSpec spec) {
@@ -165,13 +191,19 @@ public final class CommandService {
         });
     }
 
+    /** The audit trail, newest first; {@code vin} null for every car; {@code beforeId} for the next page. */
+    public Future<List<AuditEntry>> audit(String vin, long beforeId, int limit) {
+        return db.tx(c -> repository.audit(c, vin, beforeId, limit));
+    }
+
     public Future<List<CommandRecord>> recent(String vin, int limit) {
         return db.tx(c -> repository.recent(c, vin, limit));
     }
 
     /**
-     * Hands a queued command to the gateway holding the car's session. No session: it stays QUEUED and is
-     * sent when the car comes online, or expires at its deadline.
+     * Signs a command for its car and hands it to the gateway holding the car's session. No session: it
+     * stays where it is (QUEUED) and is sent when the car comes online, or expires at its deadline. Every
+     * send is signed anew, with the car's next counter and a fresh short validity.
      */
     public void dispatch(CommandRecord record) {
         Command.Builder command = Command.newBuilder()
@@ -180,19 +212,40 @@ public final class CommandService {
                 .setIssuedAtMs(record.createdAt().toEpochMilli())
                 .setExpiresAtMs(record.expiresAt().toEpochMilli());
         CommandSpec.fromStored(record.type(), record.params()).applyTo(command);
+        db.tx(c -> signer.sign(c, command))
+                .onSuccess(signed -> send(record, signed))
+                .onFailure(failure -> {
+                    if (failure instanceof SigningKeyRetiredException) {
+                        transition(
+                                record.id(),
+                                CommandStatus.REJECTED,
+                                ReasonCodes.name(ReasonCode.REASON_CODE_SIGNING_KEY_RETIRED),
+                                failure.getMessage(),
+                                record.deadlineAt(),
+                                CLOUD,
+                                "refused by the cloud: no key the car trusts");
+                    } else {
+                        log.warn(
+                                "command not signed, it stays where it is [vin: {}, command: {}, cause: {}]",
+                                record.vin(),
+                                record.id(),
+                                failure.getMessage());
+                    }
+                });
+    }
+
+    private void send(CommandRecord record, SignedCommand signed) {
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(deliveryTimeout.toMillis());
         vertx.eventBus()
-                .<Buffer>request(
-                        BusAddress.commandDelivery(record.vin()),
-                        Buffer.buffer(command.build().toByteArray()),
-                        options)
+                .<Buffer>request(BusAddress.commandDelivery(record.vin()), Buffer.buffer(signed.toByteArray()), options)
                 .onSuccess(receipt -> transition(
                         record.id(),
                         CommandStatus.SENT,
                         null,
                         null,
                         clock.instant().plus(resultTimeout),
-                        "written to the car's session"))
+                        GATEWAY,
+                        "signed with key " + signed.getKeyId() + " and written to the car's session"))
                 .onFailure(failure -> {
                     if (isOffline(failure)) {
                         log.debug("vehicle offline, command waits [vin: {}, command: {}]", record.vin(), record.id());
@@ -211,14 +264,18 @@ public final class CommandService {
                 && (e.failureType() == ReplyFailure.NO_HANDLERS || e.failureCode() == 404);
     }
 
-    /** Sends every queued, unexpired command of a car that just became reachable, oldest first. */
+    /**
+     * A car just became reachable: sends its queued commands, and again those sent before it went away
+     * that it never answered (a gateway or the car may have restarted in between; the car executes each id
+     * at most once and answers a repeat with its earlier result). Oldest first.
+     */
     public Future<Integer> onVehicleOnline(String vin) {
-        return db.tx(c -> repository.queued(c, vin, clock.instant())).map(queued -> {
-            queued.forEach(this::dispatch);
-            if (!queued.isEmpty()) {
-                log.info("sending queued commands [vin: {}, count: {}]", vin, queued.size());
+        return db.tx(c -> repository.undelivered(c, vin, clock.instant())).map(open -> {
+            open.forEach(this::dispatch);
+            if (!open.isEmpty()) {
+                log.info("sending open commands [vin: {}, count: {}]", vin, open.size());
             }
-            return queued.size();
+            return open.size();
         });
     }
 
@@ -236,6 +293,7 @@ public final class CommandService {
                 null,
                 null,
                 clock.instant().plus(resultTimeout),
+                GATEWAY,
                 "car's transport acknowledged");
     }
 
@@ -259,6 +317,12 @@ public final class CommandService {
                         throw new UnknownCommandException("no command " + id + " for vehicle " + vin);
                     }
                     CommandRecord command = current.get();
+                    if (!result.getTrustedKeyId().isEmpty() && signer.recordTrusted(c, vin, result.getTrustedKeyId())) {
+                        log.info(
+                                "vehicle trusts a newer signing key [vin: {}, keyId: {}]",
+                                vin,
+                                result.getTrustedKeyId());
+                    }
                     CommandStatus to;
                     Instant deadline = command.deadlineAt();
                     switch (result.getStatus()) {
@@ -279,7 +343,7 @@ public final class CommandService {
                                             + result.getStatus());
                     }
                     String cause = "car answered " + to + (reason == null ? "" : " (" + reason + ")");
-                    return apply(c, command, to, reason, detail, deadline, cause);
+                    return apply(c, command, to, reason, detail, deadline, "vehicle:" + vin, cause);
                 })
                 .map(this::published);
     }
@@ -330,6 +394,7 @@ public final class CommandService {
                                 "EXPIRED",
                                 "the car did not connect before " + command.expiresAt(),
                                 command.deadlineAt(),
+                                CLOUD,
                                 "delivery deadline passed");
                     }
                     Optional<String> proof = TelemetryEvidence.proves(command, state);
@@ -341,6 +406,7 @@ public final class CommandService {
                                 null,
                                 proof.get() + " (the car sent no result)",
                                 command.deadlineAt(),
+                                CLOUD,
                                 "result deadline passed; reconciled with telemetry");
                     }
                     return apply(
@@ -350,6 +416,7 @@ public final class CommandService {
                             "NO_RESULT",
                             "no result from the car in time; it may have succeeded",
                             command.deadlineAt(),
+                            CLOUD,
                             "result deadline passed");
                 }))
                 .map(this::published);
@@ -368,13 +435,13 @@ public final class CommandService {
     }
 
     private Future<Optional<CommandRecord>> transition(
-            UUID id, CommandStatus to, String reason, String detail, Instant deadline, String cause) {
+            UUID id, CommandStatus to, String reason, String detail, Instant deadline, String actor, String cause) {
         return db.tx(c -> {
                     Optional<CommandRecord> current = repository.find(c, id, true);
                     if (current.isEmpty()) {
                         return Optional.<CommandRecord>empty();
                     }
-                    return apply(c, current.get(), to, reason, detail, deadline, cause);
+                    return apply(c, current.get(), to, reason, detail, deadline, actor, cause);
                 })
                 .map(this::published)
                 .onFailure(e -> log.error("command transition not stored [command: {}, to: {}]", id, to, e));
@@ -388,6 +455,7 @@ public final class CommandService {
             String reason,
             String detail,
             Instant deadline,
+            String actor,
             String cause)
             throws java.sql.SQLException {
         if (!to.canFollow(current.status())) {
@@ -415,7 +483,8 @@ public final class CommandService {
                 deadline,
                 List.of());
         repository.update(c, next);
-        repository.insertTransition(c, current.id(), current.status(), to, now, cause);
+        repository.insertTransition(
+                c, current.id(), new CommandRecord.Transition(current.status(), to, now, actor, cause, reason, detail));
         return Optional.of(next);
     }
 

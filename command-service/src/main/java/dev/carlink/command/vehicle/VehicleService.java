@@ -2,6 +2,8 @@ package dev.carlink.command.vehicle;
 
 import dev.carlink.command.account.PasswordHasher;
 import dev.carlink.command.account.Principal;
+import dev.carlink.command.signing.SigningKeyView;
+import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.store.Db;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -17,8 +19,11 @@ public final class VehicleService {
 
     private static final Logger log = LoggerFactory.getLogger(VehicleService.class);
 
-    /** Outcome of enrollment or secret rotation; the secret is shown once and never stored in clear. */
-    public record Enrolled(String vin, String owner, String secret) {
+    /**
+     * Outcome of enrollment or secret rotation; the secret is shown once and never stored in clear. {@code
+     * signingKeys} are the public keys the car must trust to verify its commands.
+     */
+    public record Enrolled(String vin, String owner, String secret, List<SigningKeyView> signingKeys) {
         @Override
         public String toString() {
             return "Enrolled[" + vin + ", owner=" + owner + ", secret=****]";
@@ -52,13 +57,15 @@ public final class VehicleService {
     }
 
     private final Db db;
+    private final SigningKeys signingKeys;
     private final PasswordHasher hasher;
     private final Clock clock;
     private final VehicleRepository repository = new VehicleRepository();
     private final String decoyHash;
 
-    public VehicleService(Db db, PasswordHasher hasher, Clock clock) {
+    public VehicleService(Db db, SigningKeys signingKeys, PasswordHasher hasher, Clock clock) {
         this.db = db;
+        this.signingKeys = signingKeys;
         this.hasher = hasher;
         this.clock = clock;
         this.decoyHash = hasher.hash("decoy-secret-never-matches");
@@ -76,12 +83,17 @@ public final class VehicleService {
             if (!inserted) {
                 return new EnrollResult(Optional.empty(), Optional.of(EnrollFailure.ALREADY_ENROLLED));
             }
+            List<SigningKeyView> keys = signingKeys.provision(c, vin.value());
             log.info("enrolled vehicle [vin: {}, owner: {}]", vin, ownerUsername);
-            return new EnrollResult(Optional.of(new Enrolled(vin.value(), ownerUsername, secret)), Optional.empty());
+            return new EnrollResult(
+                    Optional.of(new Enrolled(vin.value(), ownerUsername, secret, keys)), Optional.empty());
         });
     }
 
-    /** A new secret for an enrolled car; empty when the VIN is not enrolled. */
+    /**
+     * Re-provisions an enrolled car: a new secret, and the active signing key as the one it trusts. Empty
+     * when the VIN is not enrolled.
+     */
     public Future<Optional<Enrolled>> rotateSecret(Vin vin) {
         return db.tx(c -> {
             Optional<VehicleView> vehicle = repository.find(c, vin.value());
@@ -90,8 +102,9 @@ public final class VehicleService {
             }
             String secret = hasher.newSecret();
             repository.updateSecret(c, vin.value(), hasher.hash(secret));
+            List<SigningKeyView> keys = signingKeys.provision(c, vin.value());
             log.info("rotated vehicle secret [vin: {}]", vin);
-            return Optional.of(new Enrolled(vin.value(), vehicle.get().owner(), secret));
+            return Optional.of(new Enrolled(vin.value(), vehicle.get().owner(), secret, keys));
         });
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.carlink.command.CommandSchema;
+import dev.carlink.command.signing.CommandSigner;
+import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.store.Db;
 import dev.carlink.proto.BusAddress;
@@ -82,15 +84,18 @@ class CommandLifecycleIT {
             }
         }
         vertx = Vertx.vertx();
+        Db db = new Db(vertx, dataSource);
+        new SigningKeys(db, CLOCK).ensureActive().await();
         commands = new CommandService(
                 vertx,
-                new Db(vertx, dataSource),
+                db,
                 new TelemetryClient(vertx, Duration.ofSeconds(2)),
                 new CloudPreconditions(30, 20),
                 Duration.ofSeconds(2),
                 RESULT_TIMEOUT,
                 CLOCK,
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(),
+                new CommandSigner(Duration.ofSeconds(30), CLOCK));
     }
 
     @AfterAll

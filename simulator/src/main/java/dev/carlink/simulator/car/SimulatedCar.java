@@ -206,6 +206,11 @@ public final class SimulatedCar {
         }
     }
 
+    /** The car's own clock (it may be skewed by fault injection): verification and deadlines use it. */
+    public Clock clock() {
+        return clock;
+    }
+
     public String vin() {
         return config.vin();
     }

@@ -1,8 +1,12 @@
 package dev.carlink.simulator.enroll;
 
+import com.google.protobuf.ByteString;
+import dev.carlink.proto.CommandSignatures;
+import dev.carlink.proto.v1.SigningKey;
 import dev.carlink.simulator.VehicleCredentials;
 import dev.carlink.simulator.Vins;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -165,7 +170,30 @@ public final class EnrollmentClient {
         if (!vin.equals(answeredVin)) {
             throw new EnrollmentException(200, what + " answered for another vin: " + answeredVin);
         }
-        return new VehicleCredentials(vin, secret);
+        return new VehicleCredentials(vin, secret, signingKeys(answer.getJsonArray("signingKeys"), what));
+    }
+
+    /** The backend's public signing keys from an enrollment answer ({@code keyId}, base64 X.509 {@code publicKey}). */
+    public static List<SigningKey> signingKeys(JsonArray keys, String what) {
+        if (keys == null || keys.isEmpty()) {
+            throw new EnrollmentException(
+                    200, what + " answered without signingKeys: the car could not verify commands");
+        }
+        List<SigningKey> out = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            JsonObject key = keys.getJsonObject(i);
+            try {
+                byte[] publicKey = Base64.getDecoder().decode(key.getString("publicKey", ""));
+                CommandSignatures.publicKey(publicKey);
+                out.add(SigningKey.newBuilder()
+                        .setKeyId(key.getString("keyId", ""))
+                        .setPublicKey(ByteString.copyFrom(publicKey))
+                        .build());
+            } catch (IllegalArgumentException | ClassCastException e) {
+                throw new EnrollmentException(200, what + " answered an unusable signing key: " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     /** "status title: detail" from an RFC 9457 problem body, or the status alone. */

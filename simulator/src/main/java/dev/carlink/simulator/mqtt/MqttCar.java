@@ -2,10 +2,12 @@ package dev.carlink.simulator.mqtt;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.carlink.proto.v1.Command;
+import dev.carlink.proto.v1.CommandOutcome;
 import dev.carlink.proto.v1.CommandResult;
 import dev.carlink.proto.v1.PublishError;
 import dev.carlink.proto.v1.VehicleEvent;
 import dev.carlink.simulator.VehicleCredentials;
+import dev.carlink.simulator.car.CommandVerifier;
 import dev.carlink.simulator.car.SimulatedCar;
 import java.time.Duration;
 import java.util.List;
@@ -84,6 +86,7 @@ public final class MqttCar implements AutoCloseable {
     private final AtomicLong eventsSent = new AtomicLong();
     private final AtomicLong resultsSent = new AtomicLong();
     private final AtomicLong commandsReceived = new AtomicLong();
+    private final CommandVerifier verifier;
     private final AtomicLong publishErrors = new AtomicLong();
     private final Object flushLock = new Object();
     private final Object tickLock = new Object();
@@ -162,6 +165,7 @@ public final class MqttCar implements AutoCloseable {
         }
         client.setCallback(new Callback());
         car.setOutputListener(() -> submit(this::drainAndFlush));
+        this.verifier = new CommandVerifier(vin, credentials.signingKeys(), car.clock());
     }
 
     /** Faults to inject into this connection. */
@@ -178,6 +182,11 @@ public final class MqttCar implements AutoCloseable {
             enqueue(Outbox.Kind.TELEMETRY, telemetryTopic, new byte[] {(byte) 0xff, 0x13, 0x37, 0x00});
             drainAndFlush();
         });
+    }
+
+    /** The car's command verification: trusted keys and refusals by fault code. Read it on the car's thread or after. */
+    public CommandVerifier verifier() {
+        return verifier;
     }
 
     /** The simulated car behind this connection, for test hooks. */
@@ -415,26 +424,42 @@ public final class MqttCar implements AutoCloseable {
     // -------------------------------------------------------------------------------------------- inbound
 
     private void handleCommand(byte[] payload) {
-        Command command;
-        try {
-            command = Command.parseFrom(payload);
-        } catch (InvalidProtocolBufferException e) {
-            LOG.warn("undecodable command ignored [vin: {}, bytes: {}]", vin(), payload.length);
+        if (faults.ignoresCommands()) {
+            LOG.info("command ignored (fault injection) [vin: {}, bytes: {}]", vin(), payload.length);
             return;
         }
+        CommandVerifier.Verdict verdict = verifier.verify(payload);
+        if (verdict.unreadable()) {
+            LOG.warn("undecodable command ignored [vin: {}, detail: {}]", vin(), verdict.detail());
+            return;
+        }
+        if (!verdict.accepted()) {
+            publishResults(List.of(CommandResult.newBuilder()
+                    .setCommandId(verdict.commandId())
+                    .setStatus(CommandOutcome.COMMAND_OUTCOME_REJECTED)
+                    .setReason(verdict.fault())
+                    .setDetail(verdict.detail())
+                    .setTimestampMs(car.clock().millis())
+                    .build()));
+            return;
+        }
+        Command command = verdict.command();
         LOG.debug(
                 "command received [vin: {}, commandId: {}, action: {}]",
                 vin(),
                 command.getId(),
                 command.getActionCase());
-        if (faults.ignoresCommands()) {
-            LOG.info("command ignored (fault injection) [vin: {}, commandId: {}]", vin(), command.getId());
-            return;
-        }
-        List<CommandResult> results = car.execute(command);
+        publishResults(car.execute(command));
+    }
+
+    /** Publishes the car's answers, each naming the newest signing key it trusts; delayed by the fault if set. */
+    private void publishResults(List<CommandResult> results) {
         Runnable send = () -> {
             for (CommandResult result : results) {
-                enqueue(Outbox.Kind.RESULT, resultsTopic, result.toByteArray());
+                CommandResult stamped = result.toBuilder()
+                        .setTrustedKeyId(verifier.newestKeyId())
+                        .build();
+                enqueue(Outbox.Kind.RESULT, resultsTopic, stamped.toByteArray());
             }
             drainAndFlush();
         };

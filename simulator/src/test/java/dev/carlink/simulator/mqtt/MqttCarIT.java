@@ -20,6 +20,7 @@ import dev.carlink.proto.v1.VehicleEvent;
 import dev.carlink.simulator.VehicleCredentials;
 import dev.carlink.simulator.car.CarConfig;
 import dev.carlink.simulator.car.SimulatedCar;
+import dev.carlink.simulator.car.TestSigner;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.net.URI;
 import java.time.Clock;
@@ -39,6 +40,7 @@ class MqttCarIT {
     private static final String VIN = "SMCAR000000000007";
     private static final String SECRET = "s3cret-7";
     private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final TestSigner SIGNER = new TestSigner("k-test");
 
     private FakeGateway gateway;
     private ScheduledExecutorService scheduler;
@@ -68,7 +70,8 @@ class MqttCarIT {
                 .withMaxReconnectDelay(Duration.ofSeconds(1));
         SimulatedCar simulated =
                 new SimulatedCar(CarConfig.of(VIN).withReminderAcknowledgeDelay(Duration.ZERO), Clock.systemUTC());
-        car = new MqttCar(new VehicleCredentials(VIN, secret), simulated, config, scheduler);
+        car = new MqttCar(
+                new VehicleCredentials(VIN, secret, List.of(SIGNER.publicKey())), simulated, config, scheduler);
         return car;
     }
 
@@ -122,8 +125,9 @@ class MqttCarIT {
                         ClimateStart.newBuilder().setTargetTemperatureC(21).setDurationS(600))
                 .build();
 
-        gateway.send(VIN, "v1/vehicles/" + VIN + "/commands", start.toByteArray(), MqttQoS.AT_LEAST_ONCE);
-        gateway.send(VIN, "v1/vehicles/" + VIN + "/commands", start.toByteArray(), MqttQoS.AT_LEAST_ONCE);
+        byte[] signed = SIGNER.sign(start).toByteArray();
+        gateway.send(VIN, "v1/vehicles/" + VIN + "/commands", signed, MqttQoS.AT_LEAST_ONCE);
+        gateway.send(VIN, "v1/vehicles/" + VIN + "/commands", signed, MqttQoS.AT_LEAST_ONCE);
 
         await().atMost(WAIT).until(() -> gateway.resultsFor(start.getId()).size() >= 2);
         assertThat(gateway.resultsFor(start.getId()))
@@ -147,7 +151,7 @@ class MqttCarIT {
                 .build();
 
         // when the backend starts a sterilization
-        gateway.send(VIN, "v1/vehicles/" + VIN + "/commands", start.toByteArray(), MqttQoS.AT_LEAST_ONCE);
+        gateway.send(VIN, "v1/vehicles/" + VIN + "/commands", SIGNER.sign(start).toByteArray(), MqttQoS.AT_LEAST_ONCE);
 
         // then IN_PROGRESS, every phase as an event, and SUCCEEDED arrive
         await().atMost(WAIT).untilAsserted(() -> assertThat(gateway.resultsFor(start.getId()))
@@ -174,7 +178,7 @@ class MqttCarIT {
                         .setHoldS(900)
                         .setChecklistConfirmed(true))
                 .build();
-        gateway.send(VIN, "v1/vehicles/" + VIN + "/commands", start.toByteArray(), MqttQoS.AT_LEAST_ONCE);
+        gateway.send(VIN, "v1/vehicles/" + VIN + "/commands", SIGNER.sign(start).toByteArray(), MqttQoS.AT_LEAST_ONCE);
         await().atMost(WAIT).until(() -> !gateway.resultsFor(start.getId()).isEmpty());
 
         car.car().openDoor(CabinPosition.CABIN_POSITION_ROW1_DRIVER_SIDE);
@@ -235,7 +239,9 @@ class MqttCarIT {
                 .withTelemetryInterval(Duration.ofMillis(200))
                 .withStepInterval(Duration.ofMillis(100));
         car = new MqttCar(
-                new VehicleCredentials(VIN, SECRET), new SimulatedCar(CarConfig.of(VIN), Clock.systemUTC()), config);
+                new VehicleCredentials(VIN, SECRET, List.of(SIGNER.publicKey())),
+                new SimulatedCar(CarConfig.of(VIN), Clock.systemUTC()),
+                config);
         MqttCar car = this.car;
         car.connect().get(10, TimeUnit.SECONDS);
         await().atMost(WAIT).until(() -> !gateway.telemetry().isEmpty());

@@ -5,6 +5,7 @@ import dev.carlink.proto.BusAddress;
 import dev.carlink.proto.bus.v1.CommandTransportAck;
 import dev.carlink.proto.bus.v1.DeliveryReceipt;
 import dev.carlink.proto.v1.Command;
+import dev.carlink.proto.v1.SignedCommand;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -17,11 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers commands to connected cars. Each reachable car has a consumer on {@link
- * BusAddress#commandDelivery(String)}; a request carries a {@code vehicle.v1.Command}, which is
+ * BusAddress#commandDelivery(String)}; a request carries a {@code vehicle.v1.SignedCommand}, which is
  * published unchanged (QoS 1) on the car's commands topic and answered with a {@code
- * DeliveryReceipt} once written. The car's PUBACK is published as a {@code CommandTransportAck}.
+ * DeliveryReceipt} once written. The gateway does not verify the signature: the car does, end to end. The car's PUBACK is published as a {@code CommandTransportAck}.
  *
- * <p>Failures: 400 for a body that is not a Command or a Command for another VIN, 404 when the car
+ * <p>Failures: 400 for a body that is not a signed Command or a Command for another VIN, 404 when the car
  * is no longer connected, 503 when the car's receive window is full.
  */
 final class CommandDeliveryHandler {
@@ -47,9 +48,14 @@ final class CommandDeliveryHandler {
         Buffer body = message.body();
         Command command;
         try {
-            command = Command.parseFrom(body == null ? new byte[0] : body.getBytes());
+            SignedCommand signed = SignedCommand.parseFrom(body == null ? new byte[0] : body.getBytes());
+            if (signed.getSignature().isEmpty() || signed.getKeyId().isEmpty()) {
+                message.fail(400, "command is not signed (signature and key_id are required)");
+                return;
+            }
+            command = Command.parseFrom(signed.getCommand());
         } catch (InvalidProtocolBufferException e) {
-            message.fail(400, "body is not a vehicle.v1.Command");
+            message.fail(400, "body is not a vehicle.v1.SignedCommand carrying a Command");
             return;
         }
         if (command.getId().isEmpty()) {
