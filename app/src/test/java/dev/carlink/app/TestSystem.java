@@ -41,14 +41,34 @@ final class TestSystem implements AutoCloseable {
         }
     }
 
-    final CarlinkServer server;
+    CarlinkServer server;
+    private final AppConfig config;
     private final Path dataDir;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestSystem(CarlinkServer server, Path dataDir) {
+    private TestSystem(CarlinkServer server, AppConfig config, Path dataDir) {
         this.server = server;
+        this.config = config;
         this.dataDir = dataDir;
+    }
+
+    /**
+     * Stops the whole backend (gateway, services, database) and starts it again on the same data and the
+     * same HTTP and MQTT ports, so connected cars come back by themselves.
+     */
+    void restart() {
+        int http = server.httpPort();
+        int mqtt = server.mqttPort();
+        server.close();
+        GatewayConfig g = config.gateway();
+        AppConfig samePorts = new AppConfig(
+                config.database(),
+                new GatewayConfig(g.host(), mqtt, g.maxMessageSize(), g.busTimeout(), g.gatewayId()),
+                config.telemetry(),
+                config.command().withHttp("127.0.0.1", http),
+                config.demo());
+        server = CarlinkServer.start(samePorts, Clock.systemUTC());
     }
 
     static TestSystem start() {
@@ -76,7 +96,7 @@ final class TestSystem implements AutoCloseable {
                     TelemetryConfig.defaults(),
                     command,
                     new DemoConfig(false, 0, Duration.ofSeconds(1), 1));
-            return new TestSystem(CarlinkServer.start(config, Clock.systemUTC()), dir);
+            return new TestSystem(CarlinkServer.start(config, Clock.systemUTC()), config, dir);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

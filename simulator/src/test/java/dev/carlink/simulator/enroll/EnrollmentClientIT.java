@@ -30,6 +30,18 @@ class EnrollmentClientIT {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private int secretCounter;
 
+    /** The backend's public key as the enrollment answer carries it. */
+    private static final io.vertx.core.json.JsonArray SIGNING_KEYS = new io.vertx.core.json.JsonArray()
+            .add(new JsonObject()
+                    .put("keyId", "k-enroll")
+                    .put("algorithm", "Ed25519")
+                    .put(
+                            "publicKey",
+                            java.util.Base64.getEncoder()
+                                    .encodeToString(dev.carlink.proto.CommandSignatures.newKeyPair()
+                                            .getPublic()
+                                            .getEncoded())));
+
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -56,6 +68,9 @@ class EnrollmentClientIT {
                 .extracting(VehicleCredentials::vin)
                 .containsExactly("SMCAR000000000001", "SMCAR000000000002", "SMCAR000000000003");
         assertThat(credentials).allSatisfy(c -> assertThat(c.secret()).isEqualTo(enrolled.get(c.vin())));
+        assertThat(credentials).allSatisfy(c -> assertThat(c.signingKeys())
+                .extracting(dev.carlink.proto.v1.SigningKey::getKeyId)
+                .containsExactly("k-enroll"));
         assertThat(owners)
                 .containsEntry("SMCAR000000000001", "alice")
                 .containsEntry("SMCAR000000000002", "bob")
@@ -134,7 +149,10 @@ class EnrollmentClientIT {
             String vin = path.split("/")[5];
             String secret = "secret-" + (++secretCounter);
             enrolled.put(vin, secret);
-            respond(exchange, 200, new JsonObject().put("vin", vin).put("secret", secret));
+            respond(
+                    exchange,
+                    200,
+                    new JsonObject().put("vin", vin).put("secret", secret).put("signingKeys", SIGNING_KEYS));
             return;
         }
         JsonObject body = body(exchange);
@@ -151,7 +169,11 @@ class EnrollmentClientIT {
             respond(
                     exchange,
                     201,
-                    new JsonObject().put("vin", vin).put("owner", owner).put("secret", secret));
+                    new JsonObject()
+                            .put("vin", vin)
+                            .put("owner", owner)
+                            .put("secret", secret)
+                            .put("signingKeys", SIGNING_KEYS));
         }
     }
 

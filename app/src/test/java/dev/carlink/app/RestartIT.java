@@ -1,0 +1,136 @@
+package dev.carlink.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.carlink.simulator.VehicleCredentials;
+import dev.carlink.simulator.car.CarConfig;
+import dev.carlink.simulator.car.SimulatedCar;
+import dev.carlink.simulator.mqtt.MqttCar;
+import dev.carlink.simulator.mqtt.MqttCarConfig;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole backend (gateway, command-service and its embedded PostgreSQL) stopped and started again with
+ * commands in each open state: nothing is stranded, each one moves on to a final state with a reason.
+ */
+class RestartIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final String UNANSWERED_CAR = "SMCAR000000000801";
+    private static final String OFFLINE_CAR = "SMCAR000000000802";
+    private static final String STERILIZING_CAR = "SMCAR000000000803";
+
+    private TestSystem system;
+    private String alice;
+
+    @BeforeEach
+    void start() {
+        system = TestSystem.start();
+        alice = system.login("alice");
+    }
+
+    @AfterEach
+    void stop() {
+        system.close();
+    }
+
+    private MqttCar car(VehicleCredentials credentials, double timeScale) {
+        SimulatedCar simulated = new SimulatedCar(
+                CarConfig.of(credentials.vin()).withReminderAcknowledgeDelay(Duration.ZERO), Clock.systemUTC());
+        simulated.park();
+        simulated.lockAllDoors();
+        simulated.setStateOfCharge(80);
+        simulated.setCabinTemperature(30);
+        return new MqttCar(
+                credentials,
+                simulated,
+                MqttCarConfig.of(URI.create(system.mqttUri()))
+                        .withTelemetryInterval(Duration.ofMillis(500))
+                        .withTimeScale(timeScale)
+                        .withMaxReconnectDelay(Duration.ofSeconds(1)));
+    }
+
+    private String request(String vin, JsonObject body) {
+        TestSystem.Reply reply = system.post(alice, "/api/v1/vehicles/" + vin + "/commands", body.encode());
+        assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+        return reply.json().getString("id");
+    }
+
+    private JsonObject awaitStatus(String vin, String id, String status) {
+        JsonObject[] last = new JsonObject[1];
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            TestSystem.Reply reply = system.get(alice, "/api/v1/vehicles/" + vin + "/commands/" + id);
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            last[0] = reply.json();
+            assertThat(last[0].getString("status")).as(last[0].encode()).isEqualTo(status);
+        });
+        return last[0];
+    }
+
+    private void awaitOnline(String vin) {
+        await().atMost(PATIENCE)
+                .until(() -> system.get(alice, "/api/v1/vehicles/" + vin).json().getBoolean("online", false));
+    }
+
+    @Test
+    void queuedDeliveredAndInProgressCommands_allReachAFinalStateAfterTheBackendRestarts() throws Exception {
+        VehicleCredentials unansweredCredentials = system.enrollCar(UNANSWERED_CAR, "alice");
+        VehicleCredentials offlineCredentials = system.enrollCar(OFFLINE_CAR, "alice");
+        VehicleCredentials sterilizingCredentials = system.enrollCar(STERILIZING_CAR, "alice");
+        JsonObject stop = new JsonObject().put("type", "CLIMATE_STOP");
+
+        try (MqttCar unanswered = car(unansweredCredentials, 1);
+                MqttCar sterilizing = car(sterilizingCredentials, 60)) {
+            // DELIVERED: the car's transport took it, but the car (a fault) never acts or answers
+            unanswered.faults().ignoreCommands(true);
+            unanswered.connect().get(30, TimeUnit.SECONDS);
+            awaitOnline(UNANSWERED_CAR);
+            String delivered = request(UNANSWERED_CAR, stop);
+            awaitStatus(UNANSWERED_CAR, delivered, "DELIVERED");
+
+            // QUEUED: the car is not connected
+            String queued = request(OFFLINE_CAR, stop.copy().put("deliverWithinSeconds", 600));
+            awaitStatus(OFFLINE_CAR, queued, "QUEUED");
+
+            // IN_PROGRESS: a sterilization cycle running in the car
+            sterilizing.connect().get(30, TimeUnit.SECONDS);
+            awaitOnline(STERILIZING_CAR);
+            await().atMost(PATIENCE)
+                    .until(() -> system.get(alice, "/api/v1/vehicles/" + STERILIZING_CAR + "/state")
+                                    .status()
+                            == 200);
+            String inProgress = request(
+                    STERILIZING_CAR,
+                    new JsonObject()
+                            .put("type", "STERILIZATION_START")
+                            .put("checklistConfirmed", true)
+                            .put("holdMinutes", 15));
+            awaitStatus(STERILIZING_CAR, inProgress, "IN_PROGRESS");
+
+            system.restart();
+            unanswered.faults().ignoreCommands(false);
+
+            try (MqttCar offline = car(offlineCredentials, 1)) {
+                offline.connect().get(30, TimeUnit.SECONDS);
+
+                JsonObject resent = awaitStatus(UNANSWERED_CAR, delivered, "SUCCEEDED");
+                assertThat(unanswered.car().executedCommandIds()).containsExactly(delivered);
+                assertThat(resent.getString("detail")).isNull();
+                awaitStatus(OFFLINE_CAR, queued, "SUCCEEDED");
+                awaitStatus(STERILIZING_CAR, inProgress, "SUCCEEDED");
+                assertThat(sterilizing.car().executedCommandIds()).containsExactly(inProgress);
+            }
+        }
+        assertThat(system.count("SELECT count(*) FROM command.commands WHERE status IN "
+                        + "('QUEUED', 'SENT', 'DELIVERED', 'IN_PROGRESS')"))
+                .isZero();
+    }
+}
