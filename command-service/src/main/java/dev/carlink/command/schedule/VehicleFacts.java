@@ -22,11 +22,6 @@ public record VehicleFacts(
     /** Vehicle.CurrentLocation, degrees. */
     public record Position(double latitude, double longitude) {}
 
-    /** Nothing known and offline. */
-    public static VehicleFacts unknown() {
-        return of(false, Optional.empty());
-    }
-
     /** Maps the telemetry module's latest state; the protobuf types stop here. */
     public static VehicleFacts of(boolean online, Optional<LatestState> state) {
         if (state.isEmpty() || !state.get().hasTelemetry()) {
