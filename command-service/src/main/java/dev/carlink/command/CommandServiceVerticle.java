@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lifecycle of the command-service: wires its services, serves the HTTP API, registers its event-bus
- * consumers and runs the deadline sweep and the A/C scheduler. The schema must be migrated first ({@link CommandSchema}).
+ * consumers, and runs the deadline sweep and the A/C scheduler. The schema must be migrated first
+ * ({@link CommandSchema}).
  */
 public final class CommandServiceVerticle extends VerticleBase {
 
