@@ -62,6 +62,8 @@ public final class ConfigLoader {
                 "commands.per-owner-per-minute",
                 String.valueOf(CommandServiceConfig.RateLimits.DEFAULT_PER_OWNER_PER_MINUTE));
         d.put("commands.signature-validity", CommandServiceConfig.DEFAULT_SIGNATURE_VALIDITY.toSeconds() + "s");
+        d.put("schedules.interval", CommandServiceConfig.Schedules.DEFAULT_INTERVAL.toMillis() + "ms");
+        d.put("schedules.grace-period", CommandServiceConfig.Schedules.DEFAULT_GRACE_PERIOD.toMinutes() + "m");
         d.put("demo.enabled", "true");
         d.put("demo.fleet-size", String.valueOf(DemoConfig.DEFAULT_FLEET_SIZE));
         d.put("demo.telemetry-interval", DemoConfig.DEFAULT_TELEMETRY_INTERVAL.toSeconds() + "s");
@@ -235,7 +237,12 @@ public final class ConfigLoader {
                             new CommandServiceConfig.RateLimits(
                                     integer("commands.per-vehicle-per-minute"),
                                     integer("commands.per-owner-per-minute")),
-                            duration("commands.signature-validity")));
+                            duration("commands.signature-validity",
+                            new CommandServiceConfig.Schedules(
+                                    duration("schedules.interval"),
+                                    duration("schedules.grace-period"),
+                                    defaults.schedules().batchSize(),
+                                    defaults.schedules().claimLease())));
             return new AppConfig(database, gateway, telemetry, command, demo);
         }
 

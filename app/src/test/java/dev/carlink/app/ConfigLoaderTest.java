@@ -80,6 +80,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void schedulerSettings_haveDocumentedDefaults_andCanBeSet() {
+        AppConfig defaults = ConfigLoader.load(Optional.empty(), Map.of(), new Properties());
+        assertThat(defaults.command().schedules().interval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.command().schedules().gracePeriod()).isEqualTo(Duration.ofMinutes(10));
+
+        AppConfig set = ConfigLoader.load(
+                Optional.empty(),
+                Map.of("CARLINK_SCHEDULES_GRACE_PERIOD", "15m"),
+                props("carlink.schedules.interval", "250ms"));
+
+        assertThat(set.command().schedules().interval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(set.command().schedules().gracePeriod()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void badSchedulerSettings_areReported_notClamped() {
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(Optional.empty(), Map.of(), props("carlink.schedules.interval", "0ms")))
+                .isInstanceOf(ConfigLoader.ConfigException.class)
+                .hasMessageContaining("schedules.interval must be 10ms..1m, was PT0S");
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(Optional.empty(), Map.of(), props("carlink.schedules.grace-period", "soon")))
+                .hasMessageContaining("schedules.grace-period must be a duration");
+    }
+
+    @Test
     void aMissingConfigFile_isReported(@TempDir Path dir) {
         assertThatThrownBy(() ->
                         ConfigLoader.load(Optional.of(dir.resolve("nope.properties")), Map.of(), new Properties()))

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param bootstrapUsers accounts created at start when absent (the first admin, demo accounts)
  * @param rateLimits how many command requests a car and an owner may make per minute
  * @param signatureValidity how long after signing a car accepts a command's signature (seconds, not minutes)
+ * @param schedules how the A/C scheduler runs
  */
 public record CommandServiceConfig(
         String httpHost,
@@ -32,7 +33,8 @@ public record CommandServiceConfig(
         double minClimateChargePct,
         List<BootstrapUser> bootstrapUsers,
         RateLimits rateLimits,
-        Duration signatureValidity) {
+        Duration signatureValidity,
+        Schedules schedules) {
 
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -76,6 +78,7 @@ public record CommandServiceConfig(
                 || signatureValidity.compareTo(MAX_SIGNATURE_VALIDITY) > 0) {
             throw new IllegalArgumentException("signatureValidity must be 5s..300s, was " + signatureValidity);
         }
+        java.util.Objects.requireNonNull(schedules, "schedules");
     }
 
     /**
@@ -101,6 +104,43 @@ public record CommandServiceConfig(
         }
     }
 
+    /**
+     * The A/C scheduler: how often it looks for due occurrences, how late a start may still run, and how
+     * many occurrences one instance claims at a time and for how long before another may take them over.
+     */
+    public record Schedules(Duration interval, Duration gracePeriod, int batchSize, Duration claimLease) {
+        public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+        /** A start up to 10 minutes late (a restart, a slow round) still cools the cabin for most of the way. */
+        public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofMinutes(10);
+
+        public static final int DEFAULT_BATCH_SIZE = 200;
+        /** Longer than a round ever takes; after it another instance may decide the claimed occurrences. */
+        public static final Duration DEFAULT_CLAIM_LEASE = Duration.ofSeconds(30);
+
+        public Schedules {
+            if (interval == null
+                    || interval.compareTo(Duration.ofMillis(10)) < 0
+                    || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("schedules.interval must be 10ms..1m, was " + interval);
+            }
+            if (gracePeriod == null
+                    || gracePeriod.compareTo(Duration.ofSeconds(1)) < 0
+                    || gracePeriod.compareTo(Duration.ofHours(24)) > 0) {
+                throw new IllegalArgumentException("schedules.grace-period must be 1s..24h, was " + gracePeriod);
+            }
+            if (batchSize < 1 || batchSize > 10_000) {
+                throw new IllegalArgumentException("schedules batch size must be 1..10000, was " + batchSize);
+            }
+            if (claimLease == null || claimLease.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("schedules claim lease must be at least 1s, was " + claimLease);
+            }
+        }
+
+        public static Schedules defaults() {
+            return new Schedules(DEFAULT_INTERVAL, DEFAULT_GRACE_PERIOD, DEFAULT_BATCH_SIZE, DEFAULT_CLAIM_LEASE);
+        }
+    }
+
     /** Defaults with no bootstrap accounts. */
     public static CommandServiceConfig defaults() {
         return new CommandServiceConfig(
@@ -115,7 +155,8 @@ public record CommandServiceConfig(
                 DEFAULT_MIN_CLIMATE_CHARGE_PCT,
                 List.of(),
                 RateLimits.defaults(),
-                DEFAULT_SIGNATURE_VALIDITY);
+                DEFAULT_SIGNATURE_VALIDITY,
+                Schedules.defaults());
     }
 
     public CommandServiceConfig withHttp(String host, int port) {
@@ -131,7 +172,8 @@ public record CommandServiceConfig(
                 minClimateChargePct,
                 bootstrapUsers,
                 rateLimits,
-                signatureValidity);
+                signatureValidity,
+                schedules);
     }
 
     public CommandServiceConfig withPasswordHashIterations(int iterations) {
@@ -147,7 +189,8 @@ public record CommandServiceConfig(
                 minClimateChargePct,
                 bootstrapUsers,
                 rateLimits,
-                signatureValidity);
+                signatureValidity,
+                schedules);
     }
 
     public CommandServiceConfig withResultTimeout(Duration timeout) {
@@ -163,7 +206,8 @@ public record CommandServiceConfig(
                 minClimateChargePct,
                 bootstrapUsers,
                 rateLimits,
-                signatureValidity);
+                signatureValidity,
+                schedules);
     }
 
     public CommandServiceConfig withBootstrapUsers(List<BootstrapUser> users) {
@@ -179,7 +223,8 @@ public record CommandServiceConfig(
                 minClimateChargePct,
                 users,
                 rateLimits,
-                signatureValidity);
+                signatureValidity,
+                schedules);
     }
 
     public CommandServiceConfig withRateLimits(RateLimits limits) {
@@ -195,7 +240,25 @@ public record CommandServiceConfig(
                 minClimateChargePct,
                 bootstrapUsers,
                 limits,
-                signatureValidity);
+                signatureValidity,
+                schedules);
+    }
+
+    public CommandServiceConfig withSchedules(Schedules settings) {
+        return new CommandServiceConfig(
+                httpHost,
+                httpPort,
+                tokenTtl,
+                passwordHashIterations,
+                deliveryTimeout,
+                resultTimeout,
+                sweepInterval,
+                minSterilizationChargePct,
+                minClimateChargePct,
+                bootstrapUsers,
+                rateLimits,
+                signatureValidity,
+                settings);
     }
 
     private static void requirePositive(String name, Duration value) {

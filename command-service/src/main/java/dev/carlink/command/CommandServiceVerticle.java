@@ -8,6 +8,10 @@ import dev.carlink.command.fatigue.FatigueLoop;
 import dev.carlink.command.http.ApiRouter;
 import dev.carlink.command.lifecycle.CloudPreconditions;
 import dev.carlink.command.lifecycle.CommandService;
+import dev.carlink.command.schedule.FireRules;
+import dev.carlink.command.schedule.ScheduleCalculator;
+import dev.carlink.command.schedule.ScheduleService;
+import dev.carlink.command.schedule.Scheduler;
 import dev.carlink.command.signing.CommandSigner;
 import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.state.TelemetryClient;
@@ -26,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lifecycle of the command-service: wires its services, serves the HTTP API, registers its event-bus
- * consumers and runs the deadline sweep. The schema must be migrated first ({@link CommandSchema}).
+ * consumers, and runs the deadline sweep and the A/C scheduler. The schema must be migrated first
+ * ({@link CommandSchema}).
  */
 public final class CommandServiceVerticle extends VerticleBase {
 
@@ -40,6 +45,7 @@ public final class CommandServiceVerticle extends VerticleBase {
     private HttpServer server;
     private VehicleBusHandlers busHandlers;
     private long sweepTimer = -1;
+    private long scheduleTimer = -1;
 
     public CommandServiceVerticle(
             DataSource dataSource, CommandServiceConfig config, PrometheusMeterRegistry metrics, Clock clock) {
@@ -79,10 +85,33 @@ public final class CommandServiceVerticle extends VerticleBase {
                 })
                 .onFailure(e -> log.warn("deadline sweep failed, retrying next round [cause: {}]", e.getMessage())));
 
+        ScheduleCalculator calculator = new ScheduleCalculator(clock);
+        ScheduleService schedules = new ScheduleService(db, telemetry, calculator, clock);
+        Scheduler scheduler = new Scheduler(
+                db,
+                telemetry,
+                commands,
+                new FireRules(config.minClimateChargePct(), config.schedules().gracePeriod()),
+                calculator,
+                config.schedules(),
+                clock,
+                metrics);
+        scheduleTimer = vertx.setPeriodic(config.schedules().interval().toMillis(), id -> scheduler.tick());
+
         HttpServerOptions options =
                 new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort());
         ApiRouter.Services services = new ApiRouter.Services(
-                accounts, vehicles, commands, signingKeys, tasks, telemetry, db, metrics, clock, config.rateLimits());
+                accounts,
+                vehicles,
+                commands,
+                signingKeys,
+                tasks,
+                telemetry,
+                db,
+                metrics,
+                clock,
+                config.rateLimits(),
+                schedules);
         return signingKeys
                 .ensureActive()
                 .compose(v -> accounts.bootstrap(config.bootstrapUsers()))
@@ -100,6 +129,7 @@ public final class CommandServiceVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(sweepTimer);
+        vertx.cancelTimer(scheduleTimer);
         Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
         return closing.compose(v -> busHandlers == null ? Future.succeededFuture() : busHandlers.unregister());
     }

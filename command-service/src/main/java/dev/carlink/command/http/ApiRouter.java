@@ -3,6 +3,7 @@ package dev.carlink.command.http;
 import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.account.AccountService;
 import dev.carlink.command.lifecycle.CommandService;
+import dev.carlink.command.schedule.ScheduleService;
 import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.store.Db;
@@ -40,7 +41,8 @@ public final class ApiRouter {
             Db db,
             PrometheusMeterRegistry metrics,
             Clock clock,
-            CommandServiceConfig.RateLimits rateLimits) {}
+            CommandServiceConfig.RateLimits rateLimits,
+            ScheduleService schedules) {}
 
     public static Router create(Vertx vertx, Services s) {
         Router root = Router.router(vertx);
@@ -67,6 +69,7 @@ public final class ApiRouter {
         api.route().handler(auth);
         new VehicleRoutes(vertx, auth, s.vehicles(), s.telemetry(), s.clock()).mount(api);
         new CommandRoutes(auth, s.commands(), new RateLimiter(s.clock()), s.rateLimits(), s.metrics()).mount(api);
+        new ScheduleRoutes(auth, s.schedules(), s.clock()).mount(api);
         new TaskRoutes(s.tasks()).mount(api);
         new AdminRoutes(s.vehicles()).mount(api);
         keys.mountAdmin(api);
