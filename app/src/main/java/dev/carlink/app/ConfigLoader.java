@@ -237,7 +237,7 @@ public final class ConfigLoader {
                             new CommandServiceConfig.RateLimits(
                                     integer("commands.per-vehicle-per-minute"),
                                     integer("commands.per-owner-per-minute")),
-                            duration("commands.signature-validity",
+                            duration("commands.signature-validity"),
                             new CommandServiceConfig.Schedules(
                                     duration("schedules.interval"),
                                     duration("schedules.grace-period"),
