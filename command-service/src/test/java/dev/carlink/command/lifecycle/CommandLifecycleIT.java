@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.carlink.command.CommandSchema;
+import dev.carlink.command.TestClock;
 import dev.carlink.command.signing.CommandSigner;
 import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.state.TelemetryClient;
@@ -24,13 +25,10 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,26 +45,9 @@ class CommandLifecycleIT {
     private static EmbeddedPostgres postgres;
     private static DataSource dataSource;
     private static Vertx vertx;
-    private static final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-06-01T12:00:00Z"));
     private static CommandService commands;
 
-    /** A clock the test moves by hand. */
-    private static final Clock CLOCK = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private static final TestClock CLOCK = new TestClock(Instant.parse("2026-06-01T12:00:00Z"));
 
     @BeforeAll
     static void start() throws Exception {
@@ -146,7 +127,7 @@ class CommandLifecycleIT {
         CommandRecord command = created(VIN);
         awaitStatus(VIN, command.id(), CommandStatus.SENT);
 
-        now.set(now.get().plus(RESULT_TIMEOUT).plusSeconds(1));
+        CLOCK.set(CLOCK.instant().plus(RESULT_TIMEOUT).plusSeconds(1));
         commands.sweep().await();
 
         CommandRecord timedOut = commands.find(VIN, command.id()).await().orElseThrow();
@@ -171,7 +152,7 @@ class CommandLifecycleIT {
         CommandRecord command = created(OTHER_VIN);
         assertThat(statusOf(OTHER_VIN, command.id())).isEqualTo(CommandStatus.QUEUED);
 
-        now.set(command.expiresAt().plusSeconds(1));
+        CLOCK.set(command.expiresAt().plusSeconds(1));
         commands.sweep().await();
 
         CommandRecord expired = commands.find(OTHER_VIN, command.id()).await().orElseThrow();
@@ -221,7 +202,7 @@ class CommandLifecycleIT {
                 .atMost(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(statusOf(VIN, command.id())).isEqualTo(CommandStatus.QUEUED));
 
-        now.set(now.get().plusSeconds(3));
+        CLOCK.set(CLOCK.instant().plusSeconds(3));
         commands.sweep().await();
 
         awaitStatus(VIN, command.id(), CommandStatus.SENT);
@@ -244,17 +225,17 @@ class CommandLifecycleIT {
         assertThat(third.refusal()).map(Refusal::code).contains("TOO_MANY_REMOTE_STARTS");
         assertThat(third.command().status()).isEqualTo(CommandStatus.REJECTED);
 
-        now.set(now.get().plusSeconds(60));
+        CLOCK.set(CLOCK.instant().plusSeconds(60));
         try (Connection c = dataSource.getConnection();
                 java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO command.vehicle_events "
                         + "(vin, seq, ts, received_at, kind, payload) VALUES (?, 1, ?, ?, 'trip_changed', ?)")) {
             ps.setString(1, PARKED_VIN);
-            ps.setTimestamp(2, java.sql.Timestamp.from(now.get()));
-            ps.setTimestamp(3, java.sql.Timestamp.from(now.get()));
+            ps.setTimestamp(2, java.sql.Timestamp.from(CLOCK.instant()));
+            ps.setTimestamp(3, java.sql.Timestamp.from(CLOCK.instant()));
             ps.setBytes(4, new byte[0]);
             ps.executeUpdate();
         }
-        now.set(now.get().plusSeconds(60));
+        CLOCK.set(CLOCK.instant().plusSeconds(60));
 
         assertThat(commands.request(UUID.randomUUID(), PARKED_VIN, cool, "owner:olga")
                         .await()
@@ -270,14 +251,14 @@ class CommandLifecycleIT {
                 .await()
                 .command();
         awaitStatus(VIN, command.id(), CommandStatus.SENT);
-        now.set(now.get().plus(RESULT_TIMEOUT).plusSeconds(1));
+        CLOCK.set(CLOCK.instant().plus(RESULT_TIMEOUT).plusSeconds(1));
         MessageConsumer<Buffer> telemetry = vertx.eventBus()
                 .<Buffer>consumer(
                         BusAddress.TELEMETRY_QUERY_LATEST,
                         msg -> msg.reply(Buffer.buffer(LatestState.newBuilder()
                                 .setVin(VIN)
                                 .setTelemetry(Telemetry.newBuilder()
-                                        .setTimestampMs(now.get().toEpochMilli())
+                                        .setTimestampMs(CLOCK.instant().toEpochMilli())
                                         .setSeq(1)
                                         .setHvac(Hvac.newBuilder()
                                                 .setMode(HvacMode.HVAC_MODE_COOLING)

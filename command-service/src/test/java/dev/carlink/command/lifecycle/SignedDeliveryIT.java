@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.carlink.command.CommandSchema;
+import dev.carlink.command.TestClock;
 import dev.carlink.command.signing.CommandSigner;
 import dev.carlink.command.signing.SigningKeyView;
 import dev.carlink.command.signing.SigningKeys;
@@ -24,14 +25,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -56,24 +54,8 @@ class SignedDeliveryIT {
     private static Db db;
     private static SigningKeys keys;
     private static CommandService commands;
-    private static final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-07-01T08:00:00Z"));
 
-    private static final Clock CLOCK = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private static final TestClock CLOCK = new TestClock(Instant.parse("2026-07-01T08:00:00Z"));
 
     @BeforeAll
     static void start() throws Exception {
@@ -167,7 +149,7 @@ class SignedDeliveryIT {
         assertThat(a.getVin()).isEqualTo(CAR);
         assertThat(a.getCounter()).isPositive();
         assertThat(b.getCounter()).isNotEqualTo(a.getCounter());
-        assertThat(a.getValidUntilMs()).isEqualTo(now.get().plus(VALIDITY).toEpochMilli());
+        assertThat(a.getValidUntilMs()).isEqualTo(CLOCK.instant().plus(VALIDITY).toEpochMilli());
         assertThat(a.hasAnnouncedKey()).isFalse();
 
         SignedCommand tampered = sent.get(0).toBuilder()
@@ -280,13 +262,13 @@ class SignedDeliveryIT {
                         "owner:olga")
                 .await()
                 .command();
-        assertThat(command.expiresAt()).isEqualTo(now.get().plusSeconds(90));
+        assertThat(command.expiresAt()).isEqualTo(CLOCK.instant().plusSeconds(90));
 
-        now.set(now.get().plusSeconds(89));
+        CLOCK.set(CLOCK.instant().plusSeconds(89));
         commands.sweep().await();
         assertThat(statusOf(OFFLINE_CAR, command.id())).isEqualTo(CommandStatus.QUEUED);
 
-        now.set(now.get().plusSeconds(2));
+        CLOCK.set(CLOCK.instant().plusSeconds(2));
         commands.sweep().await();
         assertThat(statusOf(OFFLINE_CAR, command.id())).isEqualTo(CommandStatus.EXPIRED);
     }

@@ -6,6 +6,7 @@ import dev.carlink.command.CommandSchema;
 import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.CommandServiceConfig.BootstrapUser;
 import dev.carlink.command.CommandServiceVerticle;
+import dev.carlink.command.TestClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.carlink.command.CommandSchema;
 import dev.carlink.command.CommandServiceConfig;
+import dev.carlink.command.TestClock;
 import dev.carlink.command.lifecycle.CloudPreconditions;
 import dev.carlink.command.lifecycle.CommandRecord;
 import dev.carlink.command.lifecycle.CommandService;

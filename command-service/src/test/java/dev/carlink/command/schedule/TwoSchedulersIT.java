@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.carlink.command.CommandSchema;
 import dev.carlink.command.CommandServiceConfig;
+import dev.carlink.command.TestClock;
 import dev.carlink.command.lifecycle.CloudPreconditions;
 import dev.carlink.command.lifecycle.CommandService;
 import dev.carlink.command.signing.CommandSigner;
