@@ -2,45 +2,27 @@ package dev.carlink.command.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.carlink.command.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T10:00:00Z"));
-    private final RateLimiter limiter = new RateLimiter(new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    });
+    private final TestClock clock = new TestClock(Instant.parse("2026-01-01T10:00:00Z"));
+    private final RateLimiter limiter = new RateLimiter(clock);
 
     @Test
     void requestsUpToTheLimit_pass_andTheNextWaitsForTheOldestToLeaveTheWindow() {
         Map<String, Integer> car = Map.of("vehicle:A", 2);
         assertThat(limiter.tryAcquire(car)).isEmpty();
-        now.set(now.get().plusSeconds(20));
+        clock.set(clock.instant().plusSeconds(20));
         assertThat(limiter.tryAcquire(car)).isEmpty();
 
         assertThat(limiter.tryAcquire(car)).contains(Duration.ofSeconds(40));
 
-        now.set(now.get().plusSeconds(41));
+        clock.set(clock.instant().plusSeconds(41));
         assertThat(limiter.tryAcquire(car)).isEmpty();
     }
 
