@@ -16,9 +16,13 @@ import io.vertx.mqtt.MqttConnectionException;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import java.net.ConnectException;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * One car of the load: a Vert.x MQTT client (a few kilobytes, no threads of its own) publishing the telemetry
@@ -45,6 +49,11 @@ final class LoadCar {
 
     /** Packet id to the messages awaiting PUBACK. */
     private final Map<Integer, Pending> inFlight = new HashMap<>();
+    /**
+     * Messages handed to the client whose write has not completed yet (no packet id known): a connection that
+     * drops meanwhile sends them again, and the old client's late answer for them is ignored.
+     */
+    private final Set<Pending> writing = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Messages waiting for room in the in-flight window, or for the connection to come back. */
     private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
 
@@ -93,8 +102,17 @@ final class LoadCar {
         options.setConnectTimeout(CONNECT_TIMEOUT_MS);
         MqttClient opened = MqttClient.create(vertx, options);
         client = opened;
-        opened.publishCompletionHandler(this::acknowledged);
-        opened.publishCompletionUnknownPacketIdHandler(id -> stats.duplicates.incrementAndGet());
+        // a dropped connection's late acknowledgements must not match the packet ids of its successor
+        opened.publishCompletionHandler(id -> {
+            if (client == opened && connected) {
+                acknowledged(id);
+            }
+        });
+        opened.publishCompletionUnknownPacketIdHandler(id -> {
+            if (client == opened) {
+                stats.duplicates.incrementAndGet();
+            }
+        });
         opened.publishHandler(this::received);
         opened.closeHandler(v -> {
             if (client == opened && connected) {
@@ -123,7 +141,7 @@ final class LoadCar {
             reconnecting = false;
             stats.connected.incrementAndGet();
             opened.subscribe(errorsTopic, 0).onFailure(e -> stats.error("subscribe to errors topic failed"));
-            while (!backlog.isEmpty() && inFlight.size() < maxInFlight) {
+            while (!backlog.isEmpty() && unacknowledged() < maxInFlight) {
                 publish(backlog.poll());
             }
             result.complete();
@@ -189,11 +207,12 @@ final class LoadCar {
         reconnecting = true;
         stats.connected.decrementAndGet();
         stats.reconnects.incrementAndGet();
-        inFlight.values().stream()
+        Stream.concat(inFlight.values().stream(), writing.stream())
                 .sorted(Comparator.comparingLong(Pending::intendedNanos).reversed())
                 .forEach(backlog::addFirst);
         stats.sent.addAndGet(-inFlight.size());
         inFlight.clear();
+        writing.clear();
         reconnect();
     }
 
@@ -221,7 +240,7 @@ final class LoadCar {
             }
             return;
         }
-        if (qos == MqttQoS.AT_LEAST_ONCE && inFlight.size() >= maxInFlight) {
+        if (qos == MqttQoS.AT_LEAST_ONCE && unacknowledged() >= maxInFlight) {
             stats.backlogged.incrementAndGet();
             backlog.add(message);
             return;
@@ -229,9 +248,17 @@ final class LoadCar {
         publish(message);
     }
 
+    private int unacknowledged() {
+        return inFlight.size() + writing.size();
+    }
+
     private void publish(Pending message) {
+        writing.add(message);
         client.publish(topic, message.payload(), qos, false, false)
                 .onSuccess(packetId -> {
+                    if (!writing.remove(message)) {
+                        return; // the connection dropped meanwhile: the message is queued to go again
+                    }
                     stats.sent.incrementAndGet();
                     if (qos == MqttQoS.AT_LEAST_ONCE) {
                         inFlight.put(packetId, message);
@@ -240,6 +267,9 @@ final class LoadCar {
                     }
                 })
                 .onFailure(e -> {
+                    if (!writing.remove(message)) {
+                        return;
+                    }
                     stats.notSent.incrementAndGet();
                     stats.error("publish failed: " + e.getMessage());
                 });
