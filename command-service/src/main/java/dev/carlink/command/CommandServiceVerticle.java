@@ -11,6 +11,7 @@ import dev.carlink.command.lifecycle.CommandService;
 import dev.carlink.command.schedule.FireRules;
 import dev.carlink.command.schedule.ScheduleCalculator;
 import dev.carlink.command.schedule.ScheduleService;
+import dev.carlink.command.schedule.ScheduleSync;
 import dev.carlink.command.schedule.Scheduler;
 import dev.carlink.command.signing.CommandSigner;
 import dev.carlink.command.signing.SigningKeys;
@@ -74,8 +75,10 @@ public final class CommandServiceVerticle extends VerticleBase {
                 metrics,
                 new CommandSigner(config.signatureValidity(), clock));
         TaskService tasks = new TaskService(db, clock, metrics);
-        VehicleEventService events = new VehicleEventService(db, new FatigueLoop(commands, tasks), metrics);
-        busHandlers = new VehicleBusHandlers(vertx, vehicles, commands, events, metrics);
+        ScheduleSync scheduleSync = new ScheduleSync(db, commands, metrics);
+        VehicleEventService events =
+                new VehicleEventService(db, new FatigueLoop(commands, tasks), scheduleSync, metrics);
+        busHandlers = new VehicleBusHandlers(vertx, vehicles, commands, scheduleSync, events, metrics);
 
         sweepTimer = vertx.setPeriodic(config.sweepInterval().toMillis(), id -> commands.sweep()
                 .onSuccess(moved -> {
@@ -86,7 +89,7 @@ public final class CommandServiceVerticle extends VerticleBase {
                 .onFailure(e -> log.warn("deadline sweep failed, retrying next round [cause: {}]", e.getMessage())));
 
         ScheduleCalculator calculator = new ScheduleCalculator(clock);
-        ScheduleService schedules = new ScheduleService(db, telemetry, calculator, clock);
+        ScheduleService schedules = new ScheduleService(db, telemetry, calculator, clock, scheduleSync);
         Scheduler scheduler = new Scheduler(
                 db,
                 telemetry,

@@ -5,6 +5,7 @@ import com.google.protobuf.Parser;
 import dev.carlink.command.event.VehicleEventService;
 import dev.carlink.command.lifecycle.CommandService;
 import dev.carlink.command.lifecycle.UnknownCommandException;
+import dev.carlink.command.schedule.ScheduleSync;
 import dev.carlink.command.vehicle.VehicleService;
 import dev.carlink.command.vehicle.Vin;
 import dev.carlink.proto.BusAddress;
@@ -40,6 +41,7 @@ public final class VehicleBusHandlers {
     private final Vertx vertx;
     private final VehicleService vehicles;
     private final CommandService commands;
+    private final ScheduleSync schedules;
     private final VehicleEventService events;
     private final MeterRegistry metrics;
     private final List<MessageConsumer<Buffer>> consumers = new ArrayList<>();
@@ -48,11 +50,13 @@ public final class VehicleBusHandlers {
             Vertx vertx,
             VehicleService vehicles,
             CommandService commands,
+            ScheduleSync schedules,
             VehicleEventService events,
             MeterRegistry metrics) {
         this.vertx = vertx;
         this.vehicles = vehicles;
         this.commands = commands;
+        this.schedules = schedules;
         this.events = events;
         this.metrics = metrics;
     }
@@ -150,7 +154,13 @@ public final class VehicleBusHandlers {
                             change.getVin(),
                             change.getProtocol(),
                             change.getReason());
-                    return change.getOnline() ? commands.onVehicleOnline(change.getVin()) : Future.succeededFuture(0);
+                    if (!change.getOnline()) {
+                        return Future.<Void>succeededFuture();
+                    }
+                    // open commands first (an open sync among them), then a fresh sync if the car is behind
+                    return commands.onVehicleOnline(change.getVin())
+                            .compose(sent -> schedules.onVehicleOnline(change.getVin()))
+                            .<Void>mapEmpty();
                 })
                 .map(Buffer.buffer());
     }

@@ -1,6 +1,7 @@
 package dev.carlink.command.event;
 
 import dev.carlink.command.fatigue.FatigueLoop;
+import dev.carlink.command.schedule.ScheduleSync;
 import dev.carlink.command.store.Db;
 import dev.carlink.proto.bus.v1.VehicleEventIngest;
 import dev.carlink.proto.v1.FatigueLevel;
@@ -11,7 +12,8 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Stores each event a car sends, once, and hands it to the loops that act on it. A task an event opens is
+ * Stores each event a car sends, once, and hands it to the loops that act on it (fatigue, and the reports of
+ * schedules the car runs itself). A task an event opens is
  * written in the same transaction as the event; an in-car reminder is a command with an id derived from the
  * event, so a redelivered event never acts twice and a retried one still acts.
  */
@@ -19,12 +21,14 @@ public final class VehicleEventService {
 
     private final Db db;
     private final FatigueLoop fatigue;
+    private final ScheduleSync schedules;
     private final MeterRegistry metrics;
     private final VehicleEventRepository repository = new VehicleEventRepository();
 
-    public VehicleEventService(Db db, FatigueLoop fatigue, MeterRegistry metrics) {
+    public VehicleEventService(Db db, FatigueLoop fatigue, ScheduleSync schedules, MeterRegistry metrics) {
         this.db = db;
         this.fatigue = fatigue;
+        this.schedules = schedules;
         this.metrics = metrics;
     }
 
@@ -39,6 +43,13 @@ public final class VehicleEventService {
         }
         if (event.getKindCase() == VehicleEvent.KindCase.KIND_NOT_SET) {
             return Future.failedFuture(new IllegalArgumentException("event kind is not set"));
+        }
+        if (event.hasScheduleRun()) {
+            try {
+                ScheduleSync.validate(event.getScheduleRun());
+            } catch (IllegalArgumentException e) {
+                return Future.failedFuture(e);
+            }
         }
         String vin = ingest.getVin();
         String kind = event.getKindCase().name().toLowerCase(Locale.ROOT);
@@ -55,6 +66,10 @@ public final class VehicleEventService {
                             event.toByteArray());
                     if (stored && critical) {
                         fatigue.onCritical(c, vin, event);
+                    }
+                    if (stored && event.hasScheduleRun()) {
+                        schedules.onCarReport(
+                                c, vin, event.getScheduleRun(), Instant.ofEpochMilli(ingest.getReceivedAtMs()));
                     }
                     return stored;
                 })

@@ -18,12 +18,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +66,16 @@ public final class CommandService {
     private final MeterRegistry metrics;
     private final CommandSigner signer;
     private final CommandRepository repository = new CommandRepository();
+    private final List<ResultHook> resultHooks = new CopyOnWriteArrayList<>();
+
+    /**
+     * Hears a car's answer that moved a command, inside the transaction that stores it, so what it writes
+     * is committed with the answer or not at all.
+     */
+    @FunctionalInterface
+    public interface ResultHook {
+        void moved(Connection c, CommandRecord command) throws SQLException;
+    }
 
     public CommandService(
             Vertx vertx,
@@ -83,6 +96,11 @@ public final class CommandService {
         this.clock = clock;
         this.metrics = metrics;
         this.signer = signer;
+    }
+
+    /** Adds a hook that hears every car answer that moved a command. */
+    public void addResultHook(ResultHook hook) {
+        resultHooks.add(hook);
     }
 
     /** {@link #request(UUID, String, CommandSpec, Delivery, String)} with the type's default delivery. */
@@ -343,7 +361,14 @@ public final class CommandService {
                                             + result.getStatus());
                     }
                     String cause = "car answered " + to + (reason == null ? "" : " (" + reason + ")");
-                    return apply(c, command, to, reason, detail, deadline, "vehicle:" + vin, cause);
+                    Optional<CommandRecord> moved =
+                            apply(c, command, to, reason, detail, deadline, "vehicle:" + vin, cause);
+                    if (moved.isPresent()) {
+                        for (ResultHook hook : resultHooks) {
+                            hook.moved(c, moved.get());
+                        }
+                    }
+                    return moved;
                 })
                 .map(this::published);
     }

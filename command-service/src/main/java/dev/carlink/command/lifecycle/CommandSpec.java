@@ -1,14 +1,19 @@
 package dev.carlink.command.lifecycle;
 
+import dev.carlink.proto.v1.AcSchedule;
 import dev.carlink.proto.v1.ClimateStart;
 import dev.carlink.proto.v1.ClimateStop;
 import dev.carlink.proto.v1.Command;
 import dev.carlink.proto.v1.FatigueLevel;
 import dev.carlink.proto.v1.FatigueReminder;
+import dev.carlink.proto.v1.Location;
+import dev.carlink.proto.v1.ScheduleSet;
 import dev.carlink.proto.v1.SterilizationCancel;
 import dev.carlink.proto.v1.SterilizationStart;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.Set;
 
 /** What a command asks the car to do, validated; one record per command type. */
@@ -48,7 +53,7 @@ public sealed interface CommandSpec {
                 Json.onlyFields(body, Set.of("type"));
                 yield new SterilizationCancelSpec();
             }
-            case FATIGUE_REMINDER -> throw new IllegalStateException("unreachable: not an owner type");
+            case FATIGUE_REMINDER, SCHEDULES_SYNC -> throw new IllegalStateException("unreachable: not an owner type");
         };
     }
 
@@ -219,6 +224,60 @@ public sealed interface CommandSpec {
         }
     }
 
+    /**
+     * The car's A/C schedules as versioned desired state, sent by the backend after each owner change and
+     * when a car that does not hold the current version connects.
+     *
+     * @param schedules the enabled schedules, each {@code {id, readyBy "HH:mm", timeZone, weekdayMask | date,
+     *     location?: {latitude, longitude, radiusM}, targetTemperatureC}}
+     */
+    record ScheduleSetSpec(long version, JsonArray schedules) implements CommandSpec {
+        public ScheduleSetSpec {
+            if (version < 1) {
+                throw new IllegalArgumentException("version must be >= 1, was " + version);
+            }
+            schedules = schedules.copy();
+        }
+
+        @Override
+        public CommandType type() {
+            return CommandType.SCHEDULES_SYNC;
+        }
+
+        @Override
+        public JsonObject params() {
+            return new JsonObject().put("version", version).put("schedules", schedules.copy());
+        }
+
+        @Override
+        public void applyTo(Command.Builder command) {
+            ScheduleSet.Builder set = ScheduleSet.newBuilder().setVersion(version);
+            for (int i = 0; i < schedules.size(); i++) {
+                JsonObject s = schedules.getJsonObject(i);
+                LocalTime readyBy = LocalTime.parse(s.getString("readyBy"));
+                AcSchedule.Builder schedule = AcSchedule.newBuilder()
+                        .setId(s.getString("id"))
+                        .setReadyByMinute(readyBy.getHour() * 60 + readyBy.getMinute())
+                        .setTimeZone(s.getString("timeZone"))
+                        .setTargetTemperatureC(s.getDouble("targetTemperatureC").floatValue());
+                if (s.getInteger("weekdayMask") != null) {
+                    schedule.setWeekdayMask(s.getInteger("weekdayMask"));
+                } else {
+                    schedule.setDate(s.getString("date"));
+                }
+                JsonObject location = s.getJsonObject("location");
+                if (location != null) {
+                    schedule.setLocation(Location.newBuilder()
+                                    .setLatitude(location.getDouble("latitude"))
+                                    .setLongitude(location.getDouble("longitude")))
+                            .setRadiusM(location.getDouble("radiusM").floatValue());
+                }
+                set.addSchedules(schedule);
+            }
+            command.setScheduleSet(set);
+        }
+    }
+
     /** Rebuilds a stored spec from its type and params. */
     static CommandSpec fromStored(CommandType type, JsonObject params) {
         return switch (type) {
@@ -237,6 +296,7 @@ public sealed interface CommandSpec {
             case STERILIZATION_CANCEL -> new SterilizationCancelSpec();
             case FATIGUE_REMINDER ->
                 new FatigueReminderSpec(FatigueLevel.valueOf(params.getString("level")), params.getString("text"));
+            case SCHEDULES_SYNC -> new ScheduleSetSpec(params.getLong("version"), params.getJsonArray("schedules"));
         };
     }
 }

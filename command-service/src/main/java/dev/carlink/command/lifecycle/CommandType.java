@@ -14,7 +14,12 @@ public enum CommandType {
     CLIMATE_STOP(Duration.ofMinutes(5), Duration.ofMinutes(30), true),
     STERILIZATION_START(Duration.ofMinutes(10), Duration.ofMinutes(60), true),
     STERILIZATION_CANCEL(Duration.ofMinutes(5), Duration.ofMinutes(30), true),
-    FATIGUE_REMINDER(Duration.ofMinutes(2), Duration.ofMinutes(2), false);
+    FATIGUE_REMINDER(Duration.ofMinutes(2), Duration.ofMinutes(2), false),
+    /**
+     * The car's schedules (desired state). An hour is enough: when it expires unanswered, the next time the
+     * car connects a fresh one is sent if the car still does not hold the current version.
+     */
+    SCHEDULES_SYNC(Duration.ofHours(1), Duration.ofHours(1), false);
 
     /** The shortest delivery window an owner may ask for. */
     public static final Duration MIN_DELIVERY_WINDOW = Duration.ofSeconds(10);

@@ -37,6 +37,10 @@ public final class FireRules {
         static Decision skip(SkipReason reason, String detail) {
             return new Decision(FireOutcome.SKIPPED, Optional.of(reason), detail);
         }
+
+        static Decision byCar(String detail) {
+            return new Decision(FireOutcome.CAR, Optional.empty(), detail);
+        }
     }
 
     /** True when the planned start is older than the grace period at {@code now}. */
@@ -44,8 +48,21 @@ public final class FireRules {
         return Duration.between(plannedStart, now).compareTo(gracePeriod) > 0;
     }
 
-    /** Decides one occurrence planned to start at {@code plannedStart}, at {@code now}. */
+    /** Decides one occurrence of a schedule the car does not hold, planned to start at {@code plannedStart}. */
     public Decision decide(Instant plannedStart, Instant now, Optional<Geofence> location, VehicleFacts facts) {
+        return decide(plannedStart, now, location, facts, false);
+    }
+
+    /**
+     * Decides one occurrence planned to start at {@code plannedStart}, at {@code now}. A car that holds the
+     * schedule (it acknowledged a version at least as new as the schedule's) decides it itself, online or
+     * offline, and whatever the cloud's downtime: the cloud never fires it then, so it cannot run twice.
+     */
+    public Decision decide(
+            Instant plannedStart, Instant now, Optional<Geofence> location, VehicleFacts facts, boolean heldByCar) {
+        if (heldByCar) {
+            return Decision.byCar("the car holds this schedule and runs the occurrence itself");
+        }
         if (isMissed(plannedStart, now)) {
             return Decision.skip(
                     SkipReason.MISSED,
@@ -95,12 +112,12 @@ public final class FireRules {
     }
 
     /**
-     * A car without a session cannot be told to start now: the occurrence is skipped. This is the one place
-     * that decides it; once cars hold their schedules, a car that acknowledged the current schedule version
-     * runs the occurrence itself and this becomes "delegated to the car".
+     * A car without a session that does not hold the schedule (it has not acknowledged the version yet)
+     * cannot be told to start now: the occurrence is skipped.
      */
     Decision whenVehicleOffline(VehicleFacts facts) {
-        return Decision.skip(SkipReason.VEHICLE_OFFLINE, "the car is offline");
+        return Decision.skip(
+                SkipReason.VEHICLE_OFFLINE, "the car is offline and does not hold this schedule's current version");
     }
 
     /** "3 min 20 s", "45 s", "2 h 5 min". */

@@ -1,5 +1,7 @@
 package dev.carlink.command.schedule;
 
+import dev.carlink.proto.ScheduleRules;
+
 /**
  * Where a schedule applies: a circle around a point. A schedule with one runs only while the car is inside.
  *
@@ -10,8 +12,6 @@ public record Geofence(double latitude, double longitude, double radiusM) {
 
     public static final double MIN_RADIUS_M = 50;
     public static final double MAX_RADIUS_M = 10_000;
-    /** Mean Earth radius (IUGG), metres. */
-    static final double EARTH_RADIUS_M = 6_371_008.8;
 
     public Geofence {
         if (!(latitude >= -90 && latitude <= 90)) {
@@ -27,13 +27,7 @@ public record Geofence(double latitude, double longitude, double radiusM) {
 
     /** Great-circle (haversine) distance from the centre to a point, metres. */
     public double distanceM(double lat, double lon) {
-        double phi1 = Math.toRadians(latitude);
-        double phi2 = Math.toRadians(lat);
-        double dPhi = Math.toRadians(lat - latitude);
-        double dLambda = Math.toRadians(lon - longitude);
-        double a = Math.sin(dPhi / 2) * Math.sin(dPhi / 2)
-                + Math.cos(phi1) * Math.cos(phi2) * Math.sin(dLambda / 2) * Math.sin(dLambda / 2);
-        return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+        return ScheduleRules.distanceM(latitude, longitude, lat, lon);
     }
 
     public boolean contains(double lat, double lon) {

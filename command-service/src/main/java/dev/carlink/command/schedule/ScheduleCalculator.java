@@ -1,28 +1,21 @@
 package dev.carlink.command.schedule;
 
+import dev.carlink.proto.ScheduleRules;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.Optional;
 
 /**
- * When a schedule's next occurrence is, across time zones and daylight-saving changes. Pure: the only time
- * it reads is its injected clock.
- *
- * <p>An occurrence is named by its ready-by instant: the local ready-by time on an included date, resolved
- * in the schedule's zone as {@link ZonedDateTime#of} does. In a gap (spring forward) the local time does
- * not exist and moves forward by the length of the gap (02:30 in a 02:00→03:00 gap is 03:30). In an
- * overlap (fall back) it exists twice and the earlier instant is taken; each date yields one instant, so
- * the later one never fires.
+ * When a schedule's next occurrence is, across time zones and daylight-saving changes, and when to start
+ * for it. Pure: the only time it reads is its injected clock. The occurrence rule itself (gaps shift
+ * forward, overlaps take the earlier instant) is the contract's {@link ScheduleRules}, which the car uses
+ * too, so both name the same occurrences.
  */
 public final class ScheduleCalculator {
-
-    /** Enough dates to find the next included weekday, with a day either side for zone shifts. */
-    private static final int SEARCH_DAYS = 9;
 
     private final Clock clock;
 
@@ -42,25 +35,14 @@ public final class ScheduleCalculator {
 
     static Optional<Instant> nextReadyBy(LocalTime readyBy, ZoneId zone, Recurrence recurrence, Instant after) {
         if (recurrence instanceof Recurrence.Once once) {
-            Instant only = occurrence(once.date(), readyBy, zone);
-            return only.isAfter(after) ? Optional.of(only) : Optional.empty();
+            return ScheduleRules.nextOnce(once.date(), readyBy, zone, after);
         }
-        // A day before: a gap at the end of a day can move that day's time past midnight, past `after`.
-        LocalDate date = LocalDate.ofInstant(after, zone).minusDays(1);
-        for (int i = 0; i < SEARCH_DAYS; i++, date = date.plusDays(1)) {
-            if (recurrence.includes(date)) {
-                Instant candidate = occurrence(date, readyBy, zone);
-                if (candidate.isAfter(after)) {
-                    return Optional.of(candidate);
-                }
-            }
-        }
-        throw new IllegalStateException("no occurrence within " + SEARCH_DAYS + " days of " + after);
+        return Optional.of(ScheduleRules.nextRepeating(readyBy, zone, recurrence::includes, after));
     }
 
     /** The instant of {@code readyBy} on {@code date}: gaps shift forward, overlaps take the earlier offset. */
     static Instant occurrence(LocalDate date, LocalTime readyBy, ZoneId zone) {
-        return ZonedDateTime.of(date, readyBy, zone).toInstant();
+        return ScheduleRules.occurrence(date, readyBy, zone);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.carlink.command.schedule;
 
+import dev.carlink.command.lifecycle.CommandStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,10 +24,102 @@ final class ScheduleRepository {
             + "s.latitude, s.longitude, s.radius_m, s.target_temperature_c, s.enabled, s.version, s.created_by, "
             + "s.created_at, s.updated_at, s.next_ready_by, s.next_run_at";
     private static final String FIRE_COLUMNS =
-            "schedule_id, occurrence, planned_start, decided_at, outcome, reason, detail, command_id";
+            "schedule_id, occurrence, planned_start, decided_at, outcome, reason, detail, command_id, car_reported_at";
 
-    /** A due schedule claimed by this instance, with the car's presence at claim time. */
-    record Claimed(ScheduleView schedule, boolean online) {}
+    /**
+     * A due schedule claimed by this instance, with the car's presence at claim time and the newest schedule
+     * version the car confirmed it holds.
+     */
+    record Claimed(ScheduleView schedule, boolean online, long ackedVersion) {
+
+        /** The car holds this schedule as it is now: it acknowledged a version at least as new. */
+        boolean heldByCar() {
+            return ackedVersion >= schedule.version();
+        }
+    }
+
+    /** A car's schedule version and the newest one it confirmed holding. */
+    record SyncState(long version, long ackedVersion) {}
+
+    Optional<SyncState> syncState(Connection c, String vin) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT schedule_version, schedule_acked_version FROM command.vehicles WHERE vin = ?")) {
+            ps.setString(1, vin);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new SyncState(rs.getLong(1), rs.getLong(2))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Whether a SCHEDULES_SYNC command for the car is still on its way (not yet in a final state). */
+    boolean hasOpenSync(Connection c, String vin) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM command.commands WHERE vin = ? "
+                + "AND type = 'SCHEDULES_SYNC' AND status = ANY (?) LIMIT 1")) {
+            ps.setString(1, vin);
+            ps.setArray(2, c.createArrayOf("text", CommandStatus.activeNames()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Records that the car holds {@code version}; a late answer for an older version changes nothing. */
+    boolean acknowledge(Connection c, String vin, long version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE command.vehicles SET schedule_acked_version = ? "
+                + "WHERE vin = ? AND schedule_acked_version < ?")) {
+            ps.setLong(1, version);
+            ps.setString(2, vin);
+            ps.setLong(3, version);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Records the car's report of an occurrence it decided itself, as the occurrence's outcome CAR; a FIRED
+     * decision stays FIRED (the car answered the cloud's command under the same id, so it ran once), with the
+     * report added to its detail. False when the car has no such schedule (deleted since).
+     */
+    boolean recordCarRun(
+            Connection c,
+            String vin,
+            UUID scheduleId,
+            Instant occurrence,
+            Instant plannedStart,
+            Optional<SkipReason> reason,
+            String detail,
+            UUID commandId,
+            Instant reportedAt)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO command.schedule_fires (" + FIRE_COLUMNS
+                + ") SELECT ?, ?, ?, ?, 'CAR', ?, ?, ?, ? WHERE EXISTS "
+                + "(SELECT 1 FROM command.schedules WHERE id = ? AND vin = ?) "
+                + "ON CONFLICT (schedule_id, occurrence) DO UPDATE SET "
+                + "outcome = CASE WHEN schedule_fires.outcome = 'FIRED' THEN 'FIRED' ELSE 'CAR' END, "
+                + "reason = CASE WHEN schedule_fires.outcome = 'FIRED' THEN NULL ELSE EXCLUDED.reason END, "
+                + "detail = CASE WHEN schedule_fires.outcome = 'FIRED' "
+                + "THEN schedule_fires.detail || '; the car reports: ' || EXCLUDED.detail ELSE EXCLUDED.detail END, "
+                + "command_id = EXCLUDED.command_id, car_reported_at = EXCLUDED.car_reported_at "
+                + "WHERE schedule_fires.car_reported_at IS NULL")) {
+            ps.setObject(1, scheduleId);
+            ps.setTimestamp(2, Timestamp.from(occurrence));
+            ps.setTimestamp(3, Timestamp.from(plannedStart));
+            ps.setTimestamp(4, Timestamp.from(reportedAt));
+            ps.setString(5, reason.map(Enum::name).orElse(null));
+            ps.setString(6, detail);
+            ps.setObject(7, commandId);
+            ps.setTimestamp(8, Timestamp.from(reportedAt));
+            ps.setObject(9, scheduleId);
+            ps.setString(10, vin);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM command.schedules WHERE id = ? AND vin = ?")) {
+            ps.setObject(1, scheduleId);
+            ps.setString(2, vin);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
 
     /** Locks the car's row (serialising its schedule changes) and reads its version; empty if no such car. */
     OptionalLong lockVersion(Connection c, String vin) throws SQLException {
@@ -169,7 +262,7 @@ final class ScheduleRepository {
                 + "SELECT id FROM command.schedules WHERE enabled AND next_run_at <= ? "
                 + "AND (claimed_until IS NULL OR claimed_until <= ?) "
                 + "ORDER BY next_run_at LIMIT ? FOR UPDATE SKIP LOCKED) "
-                + "RETURNING " + COLUMNS + ", v.online")) {
+                + "RETURNING " + COLUMNS + ", v.online, v.schedule_acked_version")) {
             ps.setTimestamp(1, Timestamp.from(claimedUntil));
             ps.setTimestamp(2, Timestamp.from(now));
             ps.setTimestamp(3, Timestamp.from(now));
@@ -177,7 +270,7 @@ final class ScheduleRepository {
             List<Claimed> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Claimed(read(rs), rs.getBoolean(18)));
+                    out.add(new Claimed(read(rs), rs.getBoolean(18), rs.getLong(19)));
                 }
             }
             return out;
@@ -305,7 +398,8 @@ final class ScheduleRepository {
                         FireOutcome.valueOf(rs.getString(5)),
                         reason == null ? Optional.empty() : Optional.of(SkipReason.valueOf(reason)),
                         rs.getString(7),
-                        Optional.ofNullable(rs.getObject(8, UUID.class))));
+                        Optional.ofNullable(rs.getObject(8, UUID.class)),
+                        Optional.ofNullable(instant(rs.getTimestamp(9)))));
             }
         }
         return out;

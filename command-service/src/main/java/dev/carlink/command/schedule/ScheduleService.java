@@ -3,6 +3,7 @@ package dev.carlink.command.schedule;
 import dev.carlink.command.lifecycle.FieldError;
 import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.store.Db;
+import dev.carlink.proto.ScheduleRules;
 import io.vertx.core.Future;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owners' A/C schedules: create, replace, delete, read, and their decided occurrences. Every change bumps the
- * car's schedule version in the same transaction, under a lock on the car's row, and re-plans the next
- * occurrence with a lead time from the car's latest temperatures.
+ * car's schedule version in the same transaction, under a lock on the car's row, re-plans the next
+ * occurrence with a lead time from the car's latest temperatures, and once committed sends the car its new
+ * schedules ({@link ScheduleSync}).
  */
 public final class ScheduleService {
 
@@ -35,13 +37,16 @@ public final class ScheduleService {
     private final TelemetryClient telemetry;
     private final ScheduleCalculator calculator;
     private final Clock clock;
+    private final ScheduleSync sync;
     private final ScheduleRepository repository = new ScheduleRepository();
 
-    public ScheduleService(Db db, TelemetryClient telemetry, ScheduleCalculator calculator, Clock clock) {
+    public ScheduleService(
+            Db db, TelemetryClient telemetry, ScheduleCalculator calculator, Clock clock, ScheduleSync sync) {
         this.db = db;
         this.telemetry = telemetry;
         this.calculator = calculator;
         this.clock = clock;
+        this.sync = sync;
     }
 
     /**
@@ -63,7 +68,8 @@ public final class ScheduleService {
                     repository.insert(c, created);
                     log.info("schedule created [vin: {}, schedule: {}, version: {}]", vin, id, version);
                     return created;
-                }));
+                }))
+                .onSuccess(created -> sync.changed(vin));
     }
 
     /** Replaces a schedule's fields and re-plans it; empty when the car has no such schedule. */
@@ -89,20 +95,26 @@ public final class ScheduleService {
                     repository.update(c, updated);
                     log.info("schedule replaced [vin: {}, schedule: {}, version: {}]", vin, id, version);
                     return Optional.of(updated);
-                }));
+                }))
+                .onSuccess(updated -> updated.ifPresent(u -> sync.changed(vin)));
     }
 
     /** Deletes a schedule and its history; false when the car has no such schedule. */
     public Future<Boolean> delete(String vin, UUID id) {
         return db.tx(c -> {
-            requireVehicle(c, vin);
-            if (!repository.delete(c, vin, id)) {
-                return false;
-            }
-            long version = repository.bumpVersion(c, vin);
-            log.info("schedule deleted [vin: {}, schedule: {}, version: {}]", vin, id, version);
-            return true;
-        });
+                    requireVehicle(c, vin);
+                    if (!repository.delete(c, vin, id)) {
+                        return false;
+                    }
+                    long version = repository.bumpVersion(c, vin);
+                    log.info("schedule deleted [vin: {}, schedule: {}, version: {}]", vin, id, version);
+                    return true;
+                })
+                .onSuccess(deleted -> {
+                    if (deleted) {
+                        sync.changed(vin);
+                    }
+                });
     }
 
     public Future<Listing> list(String vin) {
@@ -133,7 +145,7 @@ public final class ScheduleService {
                 })
                 .map(state -> {
                     VehicleFacts facts = VehicleFacts.of(false, state);
-                    return LeadTime.estimate(facts.cabinC(), facts.exteriorC(), spec.targetTemperatureC());
+                    return ScheduleRules.leadTime(facts.cabinC(), facts.exteriorC(), spec.targetTemperatureC());
                 });
     }
 

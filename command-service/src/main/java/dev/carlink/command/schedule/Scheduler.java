@@ -7,11 +7,11 @@ import dev.carlink.command.lifecycle.CommandSpec;
 import dev.carlink.command.lifecycle.CommandStatus;
 import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.store.Db;
+import dev.carlink.proto.ScheduleRules;
 import dev.carlink.proto.bus.v1.LatestState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -79,8 +79,7 @@ public final class Scheduler {
 
     /** The id of the command an occurrence fires: the same for every instance and every retry. */
     public static UUID commandId(UUID scheduleId, Instant occurrence) {
-        return UUID.nameUUIDFromBytes(
-                ("schedule:" + scheduleId + ":" + occurrence.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+        return ScheduleRules.commandId(scheduleId.toString(), occurrence);
     }
 
     /** The periodic entry point: runs rounds until no full batch is left, unless a tick is still running. */
@@ -131,16 +130,16 @@ public final class Scheduler {
     private Future<Void> process(ScheduleRepository.Claimed claimed) {
         ScheduleView schedule = claimed.schedule();
         Instant now = clock.instant();
-        boolean missed = rules.isMissed(schedule.nextRunAt(), now);
-        // A missed occurrence needs no facts to decide; its state only helps plan the next one.
-        Future<Optional<LatestState>> state = missed
+        boolean held = claimed.heldByCar();
+        // A missed occurrence, or one the car decides, needs no facts; its state only helps plan the next one.
+        Future<Optional<LatestState>> state = held || rules.isMissed(schedule.nextRunAt(), now)
                 ? telemetry.latest(schedule.vin()).otherwise(Optional.empty())
                 : telemetry.latest(schedule.vin());
         return state.compose(latest -> {
             VehicleFacts facts = VehicleFacts.of(claimed.online(), latest);
             FireRules.Decision decision =
-                    rules.decide(schedule.nextRunAt(), now, schedule.spec().location(), facts);
-            Duration lead = LeadTime.estimate(
+                    rules.decide(schedule.nextRunAt(), now, schedule.spec().location(), facts, held);
+            Duration lead = ScheduleRules.leadTime(
                     facts.cabinC(), facts.exteriorC(), schedule.spec().targetTemperatureC());
             FireRecord fire = new FireRecord(
                     schedule.id(),
@@ -150,9 +149,9 @@ public final class Scheduler {
                     decision.outcome(),
                     decision.reason(),
                     decision.detail(),
-                    decision.outcome() == FireOutcome.FIRED
-                            ? Optional.of(commandId(schedule.id(), schedule.nextReadyBy()))
-                            : Optional.empty());
+                    decision.outcome() == FireOutcome.SKIPPED
+                            ? Optional.empty()
+                            : Optional.of(commandId(schedule.id(), schedule.nextReadyBy())));
             return db.tx(c -> record(c, fire, lead)).compose(recorded -> {
                 if (recorded.isEmpty()) {
                     return Future.succeededFuture();
@@ -161,16 +160,16 @@ public final class Scheduler {
                     counted(fire);
                 }
                 FireRecord decided = recorded.get().fire();
-                return decided.outcome() == FireOutcome.SKIPPED
-                        ? Future.succeededFuture()
-                        : fire(schedule, decided, now, lead);
+                return decided.outcome() == FireOutcome.FIRED
+                        ? fire(schedule, decided, now, lead)
+                        : Future.succeededFuture();
             });
         });
     }
 
     /**
-     * Stores the decision unless this occurrence was decided before (then that decision stands) and, for a
-     * skip, advances the schedule. Empty when the owner changed or deleted the schedule since the claim: the
+     * Stores the decision unless this occurrence was decided before, by an instance or by the car's report
+     * (then that decision stands) and, unless the cloud fires it, advances the schedule. Empty when the owner changed or deleted the schedule since the claim: the
      * occurrence is no longer wanted, and the re-planned one is claimed on its own.
      */
     private Optional<Recorded> record(Connection c, FireRecord fire, Duration lead) throws SQLException {
@@ -185,7 +184,7 @@ public final class Scheduler {
                 : repository
                         .findFire(c, fire.scheduleId(), fire.occurrence())
                         .orElseThrow(() -> new IllegalStateException("fire neither inserted nor found"));
-        if (decided.outcome() == FireOutcome.SKIPPED) {
+        if (decided.outcome() != FireOutcome.FIRED) {
             advance(c, current.get(), fire.occurrence(), lead);
         }
         return Optional.of(new Recorded(decided, inserted));
@@ -198,7 +197,7 @@ public final class Scheduler {
     private Future<Void> fire(ScheduleView schedule, FireRecord decided, Instant now, Duration lead) {
         UUID commandId = decided.commandId().orElseThrow();
         CommandSpec spec = new CommandSpec.ClimateStartSpec(
-                schedule.spec().targetTemperatureC(), LeadTime.runMinutes(decided.occurrence(), now), false);
+                schedule.spec().targetTemperatureC(), ScheduleRules.runMinutes(decided.occurrence(), now), false);
         return commands.request(commandId, schedule.vin(), spec, "schedule:" + schedule.id())
                 .compose(created -> db.tx(c -> {
                     CommandRecord command = created.command();

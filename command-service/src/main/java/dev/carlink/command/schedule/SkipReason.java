@@ -10,6 +10,11 @@ public enum SkipReason {
     DRIVING,
     /** The car has no session with the backend. */
     VEHICLE_OFFLINE,
-    /** The start was older than the grace period when the scheduler got to it (downtime). */
-    MISSED
+    /**
+     * The start was older than the grace period when the scheduler got to it (downtime), or when the car
+     * that holds the schedule woke up.
+     */
+    MISSED,
+    /** The car, running the schedule itself, refused to start for a reason of its own (e.g. a sterilization). */
+    REFUSED_BY_CAR
 }

@@ -51,6 +51,7 @@ class SchedulerIT {
     private static final TestClock clock = new TestClock(MONDAY_0600);
     private static CommandService commands;
     private static ScheduleService schedules;
+    private static ScheduleSync sync;
 
     private SimpleMeterRegistry metrics;
     private Scheduler scheduler;
@@ -76,7 +77,8 @@ class SchedulerIT {
                 clock,
                 new SimpleMeterRegistry(),
                 new CommandSigner(Duration.ofSeconds(30), clock));
-        schedules = new ScheduleService(db, telemetryClient, new ScheduleCalculator(clock), clock);
+        sync = new ScheduleSync(db, commands, new SimpleMeterRegistry());
+        schedules = new ScheduleService(db, telemetryClient, new ScheduleCalculator(clock), clock, sync);
     }
 
     @AfterAll

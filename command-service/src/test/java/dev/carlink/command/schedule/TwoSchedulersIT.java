@@ -57,6 +57,7 @@ class TwoSchedulersIT {
             Vertx vertx,
             HikariDataSource pool,
             FakeTelemetry telemetry,
+            CommandService commands,
             Scheduler scheduler,
             SimpleMeterRegistry metrics) {
 
@@ -95,7 +96,7 @@ class TwoSchedulersIT {
                             CommandServiceConfig.Schedules.DEFAULT_CLAIM_LEASE),
                     clock,
                     metrics);
-            return new Instance(vertx, pool, telemetry, scheduler, metrics);
+            return new Instance(vertx, pool, telemetry, commands, scheduler, metrics);
         }
 
         double fired() {
@@ -145,7 +146,8 @@ class TwoSchedulersIT {
                 new Db(first.vertx(), first.pool()),
                 new TelemetryClient(first.vertx(), Duration.ofSeconds(30)),
                 new ScheduleCalculator(clock),
-                clock);
+                clock,
+                new ScheduleSync(new Db(first.vertx(), first.pool()), first.commands(), new SimpleMeterRegistry()));
         List<Future<ScheduleView>> created = new ArrayList<>();
         for (int i = 0; i < SCHEDULES; i++) {
             String vin = TestFleet.car(direct, "fleet", true);

@@ -1,5 +1,6 @@
 package dev.carlink.simulator.car;
 
+import dev.carlink.proto.ScheduleRules;
 import dev.carlink.proto.v1.CabinPosition;
 import dev.carlink.proto.v1.ChildPresence;
 import dev.carlink.proto.v1.Command;
@@ -17,6 +18,8 @@ import dev.carlink.proto.v1.OccupancyStatus;
 import dev.carlink.proto.v1.PublishError;
 import dev.carlink.proto.v1.ReasonCode;
 import dev.carlink.proto.v1.ReminderAcknowledged;
+import dev.carlink.proto.v1.ScheduleRun;
+import dev.carlink.proto.v1.ScheduleSet;
 import dev.carlink.proto.v1.Seat;
 import dev.carlink.proto.v1.SterilizationPhase;
 import dev.carlink.proto.v1.SterilizationPhaseChanged;
@@ -67,6 +70,11 @@ public final class SimulatedCar {
     /** Vehicle.Powertrain.Transmission.SelectedGear for drive. */
     public static final int GEAR_DRIVE = 127;
 
+    /** Vehicle.Powertrain.Transmission.SelectedGear for neutral. */
+    public static final int GEAR_NEUTRAL = 0;
+
+    /** A scheduled A/C start is skipped below this state of charge, percent (no owner is there to override). */
+    public static final double SCHEDULE_MIN_SOC_PCT = 20;
     /** Remote climate is refused below this state of charge, percent. */
     public static final double CLIMATE_MIN_SOC_PCT = 10;
     /** Sterilization is refused below this state of charge, percent. */
@@ -185,6 +193,7 @@ public final class SimulatedCar {
         }
     };
     private Runnable outputListener = () -> {};
+    private final CarSchedules schedules = new CarSchedules();
 
     public SimulatedCar(CarConfig config, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
@@ -241,6 +250,7 @@ public final class SimulatedCar {
             substep(dt);
             remaining -= dt;
         }
+        runDueSchedules();
     }
 
     private void substep(double dt) {
@@ -516,6 +526,7 @@ public final class SimulatedCar {
             case STERILIZATION_START -> List.of(startSterilization(command));
             case STERILIZATION_CANCEL -> cancelSterilization(id);
             case FATIGUE_REMINDER -> showReminder(command);
+            case SCHEDULE_SET -> List.of(holdSchedules(command));
             case ACTION_NOT_SET -> throw new IllegalStateException("unverified command " + id);
         };
     }
@@ -571,6 +582,12 @@ public final class SimulatedCar {
                                     + Integer.toUnsignedString(ventilate));
                 }
             }
+            case SCHEDULE_SET -> {
+                Optional<String> problem = CarSchedules.problem(command.getScheduleSet());
+                if (problem.isPresent()) {
+                    return violation(ReasonCode.REASON_CODE_INVALID_PARAMETER, problem.get());
+                }
+            }
             default -> {
                 // climate stop, sterilization cancel and fatigue reminders have no parameters to check
             }
@@ -601,6 +618,130 @@ public final class SimulatedCar {
                 CommandOutcome.COMMAND_OUTCOME_SUCCEEDED,
                 ReasonCode.REASON_CODE_UNSPECIFIED,
                 "climate running");
+    }
+
+    // ------------------------------------------------------------------------------------------ schedules
+
+    /** Holds the backend's schedules from now on (unless it holds a newer version) and confirms the version. */
+    private CommandResult holdSchedules(Command command) {
+        ScheduleSet set = command.getScheduleSet();
+        boolean applied = schedules.apply(set, clock.instant());
+        if (applied) {
+            LOG.info(
+                    "schedules held [vin: {}, version: {}, count: {}]",
+                    vin(),
+                    set.getVersion(),
+                    set.getSchedulesCount());
+        }
+        return decide(
+                command.getId(),
+                CommandOutcome.COMMAND_OUTCOME_SUCCEEDED,
+                ReasonCode.REASON_CODE_UNSPECIFIED,
+                applied
+                        ? "holds schedules version " + set.getVersion() + " (" + set.getSchedulesCount() + ")"
+                        : "already holds schedules version " + schedules.version());
+    }
+
+    /**
+     * Starts the A/C for each held schedule whose start has come, or skips it with a reason, and reports
+     * either as a ScheduleRun event. An occurrence is decided under its command id, like a command: if the
+     * backend's command for it came first, the car does nothing more; if the backend's command comes later,
+     * it is answered with this decision.
+     */
+    private void runDueSchedules() {
+        if (schedules.size() == 0) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<CarSchedules.Occurrence> due = schedules.due(
+                now, OptionalDouble.of(thermal.cabinTemperatureC()), OptionalDouble.of(weather.exteriorTemperatureC()));
+        for (CarSchedules.Occurrence occurrence : due) {
+            String id = occurrence.commandId();
+            if (executed.containsKey(id)) {
+                LOG.debug("schedule occurrence already run by a command [vin: {}, commandId: {}]", vin(), id);
+                continue;
+            }
+            executed.put(id, Optional.empty());
+            Optional<Violation> refusal = scheduledRunRefusal(occurrence, now);
+            ScheduleRun.Builder run = ScheduleRun.newBuilder()
+                    .setScheduleId(occurrence.schedule().id())
+                    .setOccurrenceMs(occurrence.readyBy().toEpochMilli())
+                    .setPlannedStartMs(occurrence.plannedStart().toEpochMilli())
+                    .setCommandId(id);
+            if (refusal.isPresent()) {
+                reject(id, refusal.get());
+                run.setStarted(false)
+                        .setSkipReason(refusal.get().reason())
+                        .setDetail(refusal.get().detail());
+                LOG.info(
+                        "schedule occurrence skipped [vin: {}, schedule: {}, reason: {}]",
+                        vin(),
+                        occurrence.schedule().id(),
+                        refusal.get().reason());
+            } else {
+                int minutes = ScheduleRules.runMinutes(occurrence.readyBy(), now);
+                remoteClimate = new RemoteClimate(occurrence.schedule().targetC(), minutes * 60.0);
+                ventilationRemainingS = 0;
+                decide(
+                        id,
+                        CommandOutcome.COMMAND_OUTCOME_SUCCEEDED,
+                        ReasonCode.REASON_CODE_UNSPECIFIED,
+                        "climate running (the car's own schedule)");
+                run.setStarted(true).setDetail("to " + occurrence.schedule().targetC() + " °C for " + minutes + " min");
+                LOG.info(
+                        "schedule occurrence started the A/C [vin: {}, schedule: {}, minutes: {}]",
+                        vin(),
+                        occurrence.schedule().id(),
+                        minutes);
+            }
+            emit(VehicleEvent.newBuilder().setScheduleRun(run));
+        }
+    }
+
+    /** The car's own checks for a scheduled start (the backend's are the same; the car has the final word). */
+    private Optional<Violation> scheduledRunRefusal(CarSchedules.Occurrence occurrence, Instant now) {
+        Duration late = Duration.between(occurrence.plannedStart(), now);
+        if (late.compareTo(CarSchedules.GRACE) > 0) {
+            return violation(
+                    ReasonCode.REASON_CODE_EXPIRED,
+                    "the start at " + occurrence.plannedStart() + " passed " + late.toMinutes()
+                            + " min ago while the car was asleep");
+        }
+        if (cycle != null) {
+            return violation(ReasonCode.REASON_CODE_ALREADY_RUNNING, "a sterilization cycle is running");
+        }
+        if (speedKmh > 0) {
+            return violation(ReasonCode.REASON_CODE_VEHICLE_MOVING, "the car is moving");
+        }
+        if (gear != GEAR_PARK && gear != GEAR_NEUTRAL) {
+            return violation(ReasonCode.REASON_CODE_NOT_IN_PARK, "the car is in a driving gear");
+        }
+        if (socPct < SCHEDULE_MIN_SOC_PCT) {
+            return violation(
+                    ReasonCode.REASON_CODE_LOW_CHARGE,
+                    String.format("state of charge %.1f %% is below %.0f %%", socPct, SCHEDULE_MIN_SOC_PCT));
+        }
+        CarSchedules.Held schedule = occurrence.schedule();
+        if (schedule.hasLocation()) {
+            double distance = ScheduleRules.distanceM(schedule.latitude(), schedule.longitude(), latitude, longitude);
+            if (distance > schedule.radiusM()) {
+                return violation(
+                        ReasonCode.REASON_CODE_NOT_AT_LOCATION,
+                        "the car is " + Math.round(distance) + " m from the schedule's location, more than "
+                                + Math.round(schedule.radiusM()) + " m");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The version of the schedules the car holds (0: none yet). */
+    public synchronized long scheduleVersion() {
+        return schedules.version();
+    }
+
+    /** The next ready-by instant among the schedules the car holds, if any is ahead. */
+    public synchronized Optional<Instant> nextScheduledReadyBy() {
+        return schedules.nextReadyBy();
     }
 
     private CommandResult stopClimate(String id) {

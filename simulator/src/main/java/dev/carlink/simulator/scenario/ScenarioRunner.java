@@ -4,6 +4,7 @@ import dev.carlink.simulator.VehicleCredentials;
 import dev.carlink.simulator.Vins;
 import dev.carlink.simulator.car.CarConfig;
 import dev.carlink.simulator.car.SimulatedCar;
+import dev.carlink.simulator.car.SkewableClock;
 import dev.carlink.simulator.car.Weather;
 import dev.carlink.simulator.enroll.EnrollmentClient;
 import dev.carlink.simulator.mqtt.MqttCar;

@@ -1,21 +1,25 @@
-package dev.carlink.simulator.scenario;
+package dev.carlink.simulator.car;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 
-/** The car's clock, which fault injection can put ahead of or behind real time. */
-final class SkewableClock extends Clock {
+/**
+ * The car's clock, which fault injection can put ahead of or behind real time (clock skew), and which tests
+ * move forward to reach a time of day without waiting for it.
+ */
+public final class SkewableClock extends Clock {
 
     private final Clock base;
     private volatile Duration offset = Duration.ZERO;
 
-    SkewableClock(Clock base) {
+    public SkewableClock(Clock base) {
         this.base = base;
     }
 
-    void skew(Duration value) {
+    /** From now on the clock reads real time plus {@code value}. */
+    public void skew(Duration value) {
         this.offset = value;
     }
 

@@ -2,17 +2,18 @@ package dev.carlink.command.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.carlink.proto.ScheduleRules;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
-class LeadTimeTest {
+class LeadTimeRuleTest {
 
     private static final OptionalDouble NONE = OptionalDouble.empty();
 
     private static Duration lead(OptionalDouble cabin, OptionalDouble exterior, double target) {
-        return LeadTime.estimate(cabin, exterior, target);
+        return ScheduleRules.leadTime(cabin, exterior, target);
     }
 
     @Test
@@ -50,15 +51,17 @@ class LeadTimeTest {
     void runTime_isTheTimeLeftPlusAHold_cappedAtThirtyMinutes() {
         Instant readyBy = Instant.parse("2026-06-01T07:40:00Z");
 
-        assertThat(LeadTime.runMinutes(readyBy, readyBy.minusSeconds(8 * 60))).isEqualTo(18);
-        assertThat(LeadTime.runMinutes(readyBy, readyBy.minusSeconds(25 * 60))).isEqualTo(30);
-        assertThat(LeadTime.runMinutes(readyBy, readyBy.minusSeconds(61))).isEqualTo(12);
+        assertThat(ScheduleRules.runMinutes(readyBy, readyBy.minusSeconds(8 * 60)))
+                .isEqualTo(18);
+        assertThat(ScheduleRules.runMinutes(readyBy, readyBy.minusSeconds(25 * 60)))
+                .isEqualTo(30);
+        assertThat(ScheduleRules.runMinutes(readyBy, readyBy.minusSeconds(61))).isEqualTo(12);
     }
 
     @Test
     void aStartPastReadyBy_runsForTheHold() {
         Instant readyBy = Instant.parse("2026-06-01T07:40:00Z");
 
-        assertThat(LeadTime.runMinutes(readyBy, readyBy.plusSeconds(120))).isEqualTo(LeadTime.HOLD_MINUTES);
+        assertThat(ScheduleRules.runMinutes(readyBy, readyBy.plusSeconds(120))).isEqualTo(ScheduleRules.HOLD_MINUTES);
     }
 }
