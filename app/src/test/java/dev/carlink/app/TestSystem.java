@@ -44,13 +44,15 @@ final class TestSystem implements AutoCloseable {
     CarlinkServer server;
     private final AppConfig config;
     private final Path dataDir;
+    private final Clock clock;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestSystem(CarlinkServer server, AppConfig config, Path dataDir) {
+    private TestSystem(CarlinkServer server, AppConfig config, Path dataDir, Clock clock) {
         this.server = server;
         this.config = config;
         this.dataDir = dataDir;
+        this.clock = clock;
     }
 
     /**
@@ -68,7 +70,7 @@ final class TestSystem implements AutoCloseable {
                 config.telemetry(),
                 config.command().withHttp("127.0.0.1", http),
                 config.demo());
-        server = CarlinkServer.start(samePorts, Clock.systemUTC());
+        server = CarlinkServer.start(samePorts, clock);
     }
 
     static TestSystem start() {
@@ -77,6 +79,11 @@ final class TestSystem implements AutoCloseable {
 
     /** The same, with the command-service's settings adjusted (e.g. a shorter result timeout). */
     static TestSystem start(java.util.function.UnaryOperator<CommandServiceConfig> adjust) {
+        return start(adjust, Clock.systemUTC());
+    }
+
+    /** The same on a given clock (e.g. one a test moves forward to reach a time of day). */
+    static TestSystem start(java.util.function.UnaryOperator<CommandServiceConfig> adjust, Clock clock) {
         try {
             Path dir = Files.createTempDirectory("carlink-it");
             CommandServiceConfig command = adjust.apply(CommandServiceConfig.defaults()
@@ -96,7 +103,7 @@ final class TestSystem implements AutoCloseable {
                     TelemetryConfig.defaults(),
                     command,
                     new DemoConfig(false, 0, Duration.ofSeconds(1), 1));
-            return new TestSystem(CarlinkServer.start(config, Clock.systemUTC()), config, dir);
+            return new TestSystem(CarlinkServer.start(config, clock), config, dir, clock);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

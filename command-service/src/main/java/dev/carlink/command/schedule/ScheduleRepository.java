@@ -292,7 +292,7 @@ final class ScheduleRepository {
     /** Records a decided occurrence; false when this occurrence was already decided (by anyone). */
     boolean insertFire(Connection c, FireRecord f) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO command.schedule_fires (" + FIRE_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (schedule_id, occurrence) DO NOTHING")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (schedule_id, occurrence) DO NOTHING")) {
             ps.setObject(1, f.scheduleId());
             ps.setTimestamp(2, Timestamp.from(f.occurrence()));
             ps.setTimestamp(3, Timestamp.from(f.plannedStart()));
@@ -301,6 +301,7 @@ final class ScheduleRepository {
             ps.setString(6, f.reason().map(Enum::name).orElse(null));
             ps.setString(7, f.detail());
             ps.setObject(8, f.commandId().orElse(null));
+            ps.setTimestamp(9, f.carReportedAt().map(Timestamp::from).orElse(null));
             return ps.executeUpdate() == 1;
         }
     }

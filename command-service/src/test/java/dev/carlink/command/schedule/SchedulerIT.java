@@ -1,6 +1,8 @@
 package dev.carlink.command.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.carlink.command.CommandSchema;
 import dev.carlink.command.CommandServiceConfig;
@@ -15,6 +17,9 @@ import dev.carlink.command.signing.CommandSigner;
 import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.store.Db;
+import dev.carlink.proto.v1.CommandOutcome;
+import dev.carlink.proto.v1.CommandResult;
+import dev.carlink.proto.v1.ScheduleRun;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -500,5 +505,185 @@ class SchedulerIT {
         clock.set(replanned.nextRunAt());
         assertThat(drain()).as("the update released the claim").isEqualTo(1);
         assertThat(fires(s)).singleElement().extracting(FireRecord::occurrence).isEqualTo(replanned.nextReadyBy());
+    }
+
+    // ------------------------------------------------------------------ schedules held by the car
+
+    /** Sends the car its schedules and answers the sync as the car would: it now holds that version. */
+    private static CommandRecord carHolds(String vin) {
+        CommandRecord sync = SchedulerIT.sync.push(vin).await().orElseThrow();
+        commands.onResult(
+                        vin,
+                        CommandResult.newBuilder()
+                                .setCommandId(sync.id().toString())
+                                .setStatus(CommandOutcome.COMMAND_OUTCOME_SUCCEEDED)
+                                .setTimestampMs(clock.instant().toEpochMilli())
+                                .build())
+                .await();
+        return sync;
+    }
+
+    private static long ackedVersion(String vin) throws Exception {
+        return TestFleet.count(dataSource, "SELECT schedule_acked_version FROM command.vehicles WHERE vin = ?", vin);
+    }
+
+    @Test
+    void aSync_carriesTheCarsEnabledSchedules_andTheCarsAnswer_recordsTheVersionItHolds() throws Exception {
+        // given a car with an enabled daily schedule and a disabled one
+        String vin = parkedCar();
+        ScheduleView s = daily(vin);
+        create(
+                vin,
+                new JsonObject()
+                        .put("weekdays", new JsonArray().add("SUNDAY"))
+                        .put("readyBy", "09:00")
+                        .put("enabled", false));
+
+        // when the schedules are sent and the car confirms them
+        CommandRecord sync = carHolds(vin);
+
+        // then the sync carried the current version and only the enabled schedule, as the car needs it
+        assertThat(sync.type()).isEqualTo(CommandType.SCHEDULES_SYNC);
+        assertThat(sync.requestedBy()).isEqualTo("cloud:schedules");
+        assertThat(sync.params().getLong("version")).isEqualTo(2);
+        assertThat(sync.params().getJsonArray("schedules"))
+                .singleElement()
+                .isEqualTo(new JsonObject()
+                        .put("id", s.id().toString())
+                        .put("readyBy", "07:40")
+                        .put("timeZone", "Europe/Berlin")
+                        .put("targetTemperatureC", 22.0)
+                        .put("weekdayMask", 7));
+        // and the car's answer recorded the version it holds
+        assertThat(ackedVersion(vin)).isEqualTo(2);
+    }
+
+    @Test
+    void anOccurrenceOfAScheduleTheCarHolds_isLeftToTheCar_evenOffline_andTheCloudCreatesNoCommand() throws Exception {
+        // given an offline car that holds its schedule
+        String vin = parkedCar();
+        ScheduleView s = daily(vin);
+        carHolds(vin);
+        TestFleet.online(dataSource, vin, false);
+        clock.set(s.nextRunAt());
+
+        // when the start comes
+        drain();
+
+        // then the occurrence is the car's, under the occurrence's command id, and the cloud fired nothing
+        FireRecord fire = fires(s).get(0);
+        assertThat(fire.outcome()).isEqualTo(FireOutcome.CAR);
+        assertThat(fire.reason()).isEmpty();
+        assertThat(fire.commandId()).contains(Scheduler.commandId(s.id(), s.nextReadyBy()));
+        assertThat(commandsOf(s)).isZero();
+        assertThat(reread(s).nextReadyBy()).isAfter(s.nextReadyBy());
+        assertThat(counted("CAR", "none")).isEqualTo(1);
+    }
+
+    @Test
+    void aScheduleChangedAfterTheCarsLastAnswer_isFiredByTheCloud_untilTheCarHoldsTheNewVersion() throws Exception {
+        // given a car that holds version 1, then the owner adds a second schedule (version 2)
+        String vin = parkedCar();
+        daily(vin);
+        carHolds(vin);
+        ScheduleView newer = create(
+                vin,
+                new JsonObject()
+                        .put("weekdays", new JsonArray().add("MONDAY"))
+                        .put("readyBy", "07:40")
+                        .put("targetTemperatureC", 21));
+        clock.set(newer.nextRunAt());
+
+        // when its start comes before the car confirmed version 2
+        drain();
+
+        // then the cloud fires the new schedule itself (the car, should it hold it by now, runs the same id once)
+        assertThat(fires(newer)).singleElement().satisfies(f -> {
+            assertThat(f.outcome()).isEqualTo(FireOutcome.FIRED);
+            assertThat(f.commandId()).contains(Scheduler.commandId(newer.id(), newer.nextReadyBy()));
+        });
+        assertThat(commandsOf(newer)).isEqualTo(1);
+    }
+
+    @Test
+    void theCarsReport_ofAnOccurrenceItRan_isItsOutcome_andTheSchedulerThenFiresNothing() throws Exception {
+        // given a car that holds its schedule and reports, before the cloud's round, that it started the A/C
+        String vin = parkedCar();
+        ScheduleView s = daily(vin);
+        carHolds(vin);
+        Instant reportedAt = s.nextRunAt().plusSeconds(2);
+        ScheduleRun run = ScheduleRun.newBuilder()
+                .setScheduleId(s.id().toString())
+                .setOccurrenceMs(s.nextReadyBy().toEpochMilli())
+                .setPlannedStartMs(s.nextRunAt().toEpochMilli())
+                .setCommandId(Scheduler.commandId(s.id(), s.nextReadyBy()).toString())
+                .setStarted(true)
+                .setDetail("to 22.0 °C for 23 min")
+                .build();
+        ScheduleSync.validate(run);
+        db.tx(c -> {
+                    sync.onCarReport(c, vin, run, reportedAt);
+                    return null;
+                })
+                .await();
+
+        // when the scheduler's round comes
+        clock.set(s.nextRunAt().plusSeconds(3));
+        drain();
+
+        // then the car's report stands, and the schedule moved on without a cloud command
+        assertThat(fires(s)).singleElement().satisfies(f -> {
+            assertThat(f.outcome()).isEqualTo(FireOutcome.CAR);
+            assertThat(f.detail()).isEqualTo("the car started the A/C: to 22.0 °C for 23 min");
+            assertThat(f.carReportedAt()).contains(reportedAt);
+        });
+        assertThat(commandsOf(s)).isZero();
+        assertThat(reread(s).nextReadyBy()).isAfter(s.nextReadyBy());
+    }
+
+    @Test
+    void aCarReport_whoseCommandIdIsNotTheOccurrences_isRefusedBeforeAnythingIsStored() {
+        ScheduleRun forged = ScheduleRun.newBuilder()
+                .setScheduleId(UUID.randomUUID().toString())
+                .setOccurrenceMs(READY_BY.toEpochMilli())
+                .setPlannedStartMs(START.toEpochMilli())
+                .setCommandId(UUID.randomUUID().toString())
+                .setStarted(true)
+                .build();
+
+        assertThatThrownBy(() -> ScheduleSync.validate(forged))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("schedule_run.command_id must be the occurrence's id");
+    }
+
+    @Test
+    void aConnectingCarBehindTheCurrentVersion_getsOneSync_andNoneWhileOneIsOnItsWay() throws Exception {
+        // given a car whose schedules changed while it was away, and a sync already on its way
+        String vin = parkedCar();
+        daily(vin);
+        await().until(() -> openSyncs(vin) == 1);
+
+        // when it connects, no second sync is sent
+        assertThat(sync.onVehicleOnline(vin).await()).isFalse();
+        assertThat(openSyncs(vin)).isEqualTo(1);
+
+        // and once that one expired unanswered, the next connection sends a fresh one
+        try (var c = dataSource.getConnection();
+                var st = c.createStatement()) {
+            st.execute("UPDATE command.commands SET status = 'EXPIRED' WHERE vin = '" + vin + "'");
+        }
+        assertThat(sync.onVehicleOnline(vin).await()).isTrue();
+        assertThat(openSyncs(vin)).isEqualTo(1);
+
+        // and a car that holds the current version gets none
+        carHolds(vin);
+        assertThat(sync.onVehicleOnline(vin).await()).isFalse();
+    }
+
+    private static long openSyncs(String vin) throws Exception {
+        return TestFleet.count(
+                dataSource,
+                "SELECT count(*) FROM command.commands WHERE vin = ? AND type = 'SCHEDULES_SYNC' AND status = 'QUEUED'",
+                vin);
     }
 }
