@@ -13,13 +13,17 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The whole backend (gateway, command-service and its embedded PostgreSQL) stopped and started again with
- * commands in each open state: nothing is stranded, each one moves on to a final state with a reason.
+ * commands in each open state (QUEUED, SENT, DELIVERED, IN_PROGRESS): nothing is stranded, each one moves on to a
+ * final state with a reason.
  */
 class RestartIT {
 
@@ -27,6 +31,7 @@ class RestartIT {
     private static final String UNANSWERED_CAR = "SMCAR000000000801";
     private static final String OFFLINE_CAR = "SMCAR000000000802";
     private static final String STERILIZING_CAR = "SMCAR000000000803";
+    private static final String SILENT_TRANSPORT_CAR = "SMCAR000000000804";
 
     private TestSystem system;
     private String alice;
@@ -80,11 +85,29 @@ class RestartIT {
                 .until(() -> system.get(alice, "/api/v1/vehicles/" + vin).json().getBoolean("online", false));
     }
 
+    /**
+     * A head unit whose MQTT stack takes the command but never acknowledges it (no PUBACK): the command stays
+     * SENT. Manual acknowledgements that are never given.
+     */
+    private MqttClient silentTransport(VehicleCredentials credentials) throws Exception {
+        MqttClient client = new MqttClient(system.mqttUri(), credentials.vin(), new MemoryPersistence());
+        client.setManualAcks(true);
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setUserName(credentials.vin());
+        options.setPassword(credentials.secret().toCharArray());
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setAutomaticReconnect(false);
+        client.connect(options);
+        client.subscribe("v1/vehicles/" + credentials.vin() + "/commands", 1, (topic, message) -> {});
+        return client;
+    }
+
     @Test
-    void queuedDeliveredAndInProgressCommands_allReachAFinalStateAfterTheBackendRestarts() throws Exception {
+    void queuedSentDeliveredAndInProgressCommands_allReachAFinalStateAfterTheBackendRestarts() throws Exception {
         VehicleCredentials unansweredCredentials = system.enrollCar(UNANSWERED_CAR, "alice");
         VehicleCredentials offlineCredentials = system.enrollCar(OFFLINE_CAR, "alice");
         VehicleCredentials sterilizingCredentials = system.enrollCar(STERILIZING_CAR, "alice");
+        VehicleCredentials silentCredentials = system.enrollCar(SILENT_TRANSPORT_CAR, "alice");
         JsonObject stop = new JsonObject().put("type", "CLIMATE_STOP");
 
         try (MqttCar unanswered = car(unansweredCredentials, 1);
@@ -115,11 +138,24 @@ class RestartIT {
                             .put("holdMinutes", 15));
             awaitStatus(STERILIZING_CAR, inProgress, "IN_PROGRESS");
 
+            // SENT: written to the car's session, never acknowledged by its transport
+            MqttClient silent = silentTransport(silentCredentials);
+            awaitOnline(SILENT_TRANSPORT_CAR);
+            String sent = request(SILENT_TRANSPORT_CAR, stop);
+            awaitStatus(SILENT_TRANSPORT_CAR, sent, "SENT");
+
             system.restart();
             unanswered.faults().ignoreCommands(false);
+            silent.disconnectForcibly(0, 1000);
+            silent.close();
 
-            try (MqttCar offline = car(offlineCredentials, 1)) {
+            try (MqttCar offline = car(offlineCredentials, 1);
+                    MqttCar recovered = car(silentCredentials, 1)) {
                 offline.connect().get(30, TimeUnit.SECONDS);
+                recovered.connect().get(30, TimeUnit.SECONDS);
+
+                awaitStatus(SILENT_TRANSPORT_CAR, sent, "SUCCEEDED");
+                assertThat(recovered.car().executedCommandIds()).containsExactly(sent);
 
                 awaitStatus(UNANSWERED_CAR, delivered, "SUCCEEDED");
                 assertThat(unanswered.car().executedCommandIds()).containsExactly(delivered);
