@@ -82,15 +82,15 @@ class ConfigLoaderTest {
     @Test
     void schedulerSettings_haveDocumentedDefaults_andCanBeSet() {
         AppConfig defaults = ConfigLoader.load(Optional.empty(), Map.of(), new Properties());
-        assertThat(defaults.command().schedules().interval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.command().schedules().interval()).isEqualTo(Duration.ofMillis(250));
         assertThat(defaults.command().schedules().gracePeriod()).isEqualTo(Duration.ofMinutes(10));
 
         AppConfig set = ConfigLoader.load(
                 Optional.empty(),
                 Map.of("CARLINK_SCHEDULES_GRACE_PERIOD", "15m"),
-                props("carlink.schedules.interval", "250ms"));
+                props("carlink.schedules.interval", "2s"));
 
-        assertThat(set.command().schedules().interval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(set.command().schedules().interval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(set.command().schedules().gracePeriod()).isEqualTo(Duration.ofMinutes(15));
     }
 

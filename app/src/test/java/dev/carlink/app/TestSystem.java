@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The whole backend on free ports with a fresh embedded PostgreSQL, and HTTP helpers for tests. */
-final class TestSystem implements AutoCloseable {
+public final class TestSystem implements AutoCloseable {
 
     static final List<BootstrapUser> USERS = List.of(
             new BootstrapUser("admin", "admin-test-pass", "ADMIN", "Admin"),
@@ -35,8 +35,8 @@ final class TestSystem implements AutoCloseable {
             new BootstrapUser("bob", "bob-test-pass", "OWNER", "Bob"));
 
     /** A response: status and body, parsed as JSON when it is JSON. */
-    record Reply(int status, String body, java.net.http.HttpHeaders headers) {
-        JsonObject json() {
+    public record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+        public JsonObject json() {
             return new JsonObject(body);
         }
     }
@@ -78,7 +78,7 @@ final class TestSystem implements AutoCloseable {
     }
 
     /** The same, with the command-service's settings adjusted (e.g. a shorter result timeout). */
-    static TestSystem start(java.util.function.UnaryOperator<CommandServiceConfig> adjust) {
+    public static TestSystem start(java.util.function.UnaryOperator<CommandServiceConfig> adjust) {
         return start(adjust, Clock.systemUTC());
     }
 
@@ -98,7 +98,7 @@ final class TestSystem implements AutoCloseable {
                     gatewayDefaults.busTimeout(),
                     gatewayDefaults.gatewayId());
             AppConfig config = new AppConfig(
-                    new DatabaseConfig(Optional.empty(), "postgres", "", dir, 8, 0),
+                    new DatabaseConfig(Optional.empty(), "postgres", "", dir, DatabaseConfig.DEFAULT_POOL_SIZE, 0),
                     gateway,
                     TelemetryConfig.defaults(),
                     command,
@@ -109,20 +109,35 @@ final class TestSystem implements AutoCloseable {
         }
     }
 
-    String mqttUri() {
+    /** The backend's database, for tests and benchmarks that set up or count rows directly. */
+    public javax.sql.DataSource dataSource() {
+        return server.dataSource();
+    }
+
+    public int httpPort() {
+        return server.httpPort();
+    }
+
+    public String mqttUri() {
         return "tcp://127.0.0.1:" + server.mqttPort();
     }
 
-    String api(String path) {
+    public String api(String path) {
         return "http://127.0.0.1:" + server.httpPort() + path;
     }
 
     String login(String username) {
-        String password = USERS.stream()
-                .filter(u -> u.username().equals(username))
-                .findFirst()
-                .orElseThrow()
-                .password();
+        return login(
+                username,
+                USERS.stream()
+                        .filter(u -> u.username().equals(username))
+                        .findFirst()
+                        .orElseThrow()
+                        .password());
+    }
+
+    /** A bearer token for an account with its password (e.g. one of a test's own bootstrap users). */
+    public String login(String username, String password) {
         Reply reply = post(
                 null,
                 "/api/v1/auth/login",
@@ -140,7 +155,7 @@ final class TestSystem implements AutoCloseable {
     }
 
     /** Enrolls a VIN for an owner (as staff): what the car is provisioned with, signing keys included. */
-    VehicleCredentials enrollCar(String vin, String owner) {
+    public VehicleCredentials enrollCar(String vin, String owner) {
         Reply reply = post(
                 login("staff"),
                 "/api/v1/admin/vehicles",
@@ -152,7 +167,7 @@ final class TestSystem implements AutoCloseable {
                 EnrollmentClient.signingKeys(reply.json().getJsonArray("signingKeys"), "enroll " + vin));
     }
 
-    Reply get(String token, String path) {
+    public Reply get(String token, String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api(path)))
                 .timeout(Duration.ofSeconds(10))
                 .GET();
@@ -162,7 +177,7 @@ final class TestSystem implements AutoCloseable {
         return send(b.build());
     }
 
-    Reply post(String token, String path, String body) {
+    public Reply post(String token, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api(path)))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
@@ -186,7 +201,7 @@ final class TestSystem implements AutoCloseable {
     }
 
     /** A single number from SQL, e.g. a count of stored rows. */
-    long count(String sql, Object... params) {
+    public long count(String sql, Object... params) {
         try (Connection c = server.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {

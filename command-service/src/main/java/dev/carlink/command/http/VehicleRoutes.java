@@ -9,7 +9,6 @@ import dev.carlink.proto.BusAddress;
 import dev.carlink.proto.bus.v1.LatestState;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +33,8 @@ final class VehicleRoutes {
     private final VehicleService vehicles;
     private final TelemetryClient telemetry;
     private final Clock clock;
+    private final LiveStreams streams = new LiveStreams();
+    private boolean subscribed;
 
     VehicleRoutes(Vertx vertx, BearerAuth auth, VehicleService vehicles, TelemetryClient telemetry, Clock clock) {
         this.vertx = vertx;
@@ -148,38 +149,42 @@ final class VehicleRoutes {
                     .putHeader("Cache-Control", "no-cache")
                     .putHeader("X-Accel-Buffering", "no");
             response.write(": stream of " + vin + "\n\n");
-            MessageConsumer<Buffer> states = vertx.eventBus().consumer(BusAddress.TELEMETRY_STATE_CHANGED, msg -> {
-                try {
-                    LatestState state = LatestState.parseFrom(msg.body().getBytes());
-                    if (state.getVin().equals(vin)) {
-                        send(response, "state", stateJson(state, clock.instant()));
-                    }
-                } catch (InvalidProtocolBufferException e) {
-                    throw new IllegalStateException("unreadable state on the bus", e);
-                }
-            });
-            MessageConsumer<JsonObject> commands = vertx.eventBus().consumer(CommandService.UPDATES_ADDRESS, msg -> {
-                if (vin.equals(msg.body().getString("vin"))) {
-                    send(response, "command", msg.body());
-                }
-            });
+            subscribe();
+            streams.open(vin, response);
             long keepAlive = vertx.setPeriodic(STREAM_KEEPALIVE_MS, id -> {
                 if (!response.closed()) {
                     response.write(": keep-alive\n\n");
                 }
             });
             response.closeHandler(v -> {
-                states.unregister();
-                commands.unregister();
+                streams.close(vin, response);
                 vertx.cancelTimer(keepAlive);
             });
         });
     }
 
-    private static void send(HttpServerResponse response, String event, JsonObject data) {
-        if (!response.closed() && !response.writeQueueFull()) {
-            response.write("event: " + event + "\ndata: " + data.encode() + "\n\n");
+    /** The bus subscriptions behind every stream, made once, when the first stream opens. */
+    private void subscribe() {
+        if (subscribed) {
+            return;
         }
+        subscribed = true;
+        vertx.eventBus().<Buffer>consumer(BusAddress.TELEMETRY_STATE_CHANGED, msg -> {
+            try {
+                LatestState state = LatestState.parseFrom(msg.body().getBytes());
+                if (streams.watching(state.getVin())) {
+                    streams.send(state.getVin(), "state", stateJson(state, clock.instant()));
+                }
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("unreadable state on the bus", e);
+            }
+        });
+        vertx.eventBus().<JsonObject>consumer(CommandService.UPDATES_ADDRESS, msg -> {
+            String vin = msg.body().getString("vin");
+            if (vin != null) {
+                streams.send(vin, "command", msg.body());
+            }
+        });
     }
 
     /** A connected car is seen now; an offline one was last seen when its session ended. */
