@@ -190,9 +190,10 @@ final class BenchChart {
     }
 
     private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e9
-                ? String.valueOf((long) v)
-                : String.format(Locale.ROOT, "%.2f", v);
+        if (Math.abs(v) >= 10 || v == Math.rint(v)) {
+            return String.valueOf(Math.round(v));
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String escape(String text) {

@@ -131,15 +131,9 @@ class CommandRoundTripBench {
                 long sampler = client.setPeriodic(1000, id -> sample());
                 List<Phase> phases = new ArrayList<>();
                 // long enough for the JIT to finish compiling the hot paths (it takes a core for tens of seconds)
-                run(
-                        new Phase(
-                                "warm-up",
-                                300,
-                                true,
-                                Duration.ofSeconds(Integer.getInteger("bench.warmup.seconds", 40))),
-                        web,
-                        cars,
-                        tokens);
+                Phase warmUp = new Phase(
+                        "warm-up", 300, true, Duration.ofSeconds(Integer.getInteger("bench.warmup.seconds", 40)));
+                run(warmUp, web, cars, tokens);
                 for (int rate : rates) {
                     Phase commands = new Phase("commands " + rate + "/s", rate, true, Duration.ofSeconds(seconds));
                     run(commands, web, cars, tokens);
@@ -153,7 +147,7 @@ class CommandRoundTripBench {
                 closing = true;
                 streams.close();
                 sample();
-                report(phases, carCount);
+                report(warmUp, phases, carCount);
                 assertThat(ended).as("live streams that ended mid-run").isZero();
                 for (Phase p : phases) {
                     assertThat(p.completed.get())
@@ -426,7 +420,7 @@ class CommandRoundTripBench {
         });
     }
 
-    private void report(List<Phase> phases, int carCount) {
+    private void report(Phase warmUp, List<Phase> phases, int carCount) {
         StringBuilder text = new StringBuilder();
         text.append(String.format(
                 Locale.ROOT,
@@ -508,6 +502,8 @@ class CommandRoundTripBench {
                         + "to the answer (baseline).%ncpu%%: the whole machine busy (all cores); jvm%%: this JVM's "
                         + "share of it (backend, cars and load); the rest is mostly PostgreSQL.%n"));
         List<BenchChart.Band> bands = new ArrayList<>();
+        bands.add(new BenchChart.Band(
+                "warm-up (not reported)", seconds(warmUp.startNanos - runStart), seconds(warmUp.endNanos - runStart)));
         for (Phase p : phases) {
             bands.add(new BenchChart.Band(p.name, seconds(p.startNanos - runStart), seconds(p.endNanos - runStart)));
         }
