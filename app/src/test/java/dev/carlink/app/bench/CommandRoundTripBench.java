@@ -17,7 +17,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
 import io.vertx.ext.web.client.WebClient;
@@ -31,7 +30,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,7 +62,7 @@ class CommandRoundTripBench {
     private final List<double[]> series = new ArrayList<>(); // t, offered, completed, p50, p99, cpu
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong streamsEnded = new AtomicLong();
-    private volatile Phase current;
+    private volatile RoundTripPhase current;
     private volatile boolean closing;
     private volatile long runStart;
 
@@ -129,16 +127,18 @@ class CommandRoundTripBench {
                         new PoolOptions().setHttp1MaxSize(64));
                 runStart = System.nanoTime();
                 long sampler = client.setPeriodic(1000, id -> sample());
-                List<Phase> phases = new ArrayList<>();
+                List<RoundTripPhase> phases = new ArrayList<>();
                 // long enough for the JIT to finish compiling the hot paths (it takes a core for tens of seconds)
-                Phase warmUp = new Phase(
+                RoundTripPhase warmUp = new RoundTripPhase(
                         "warm-up", 300, true, Duration.ofSeconds(Integer.getInteger("bench.warmup.seconds", 40)));
                 run(warmUp, web, cars, tokens);
                 for (int rate : rates) {
-                    Phase commands = new Phase("commands " + rate + "/s", rate, true, Duration.ofSeconds(seconds));
+                    RoundTripPhase commands =
+                            new RoundTripPhase("commands " + rate + "/s", rate, true, Duration.ofSeconds(seconds));
                     run(commands, web, cars, tokens);
                     phases.add(commands);
-                    Phase baseline = new Phase("baseline " + rate + "/s", rate, false, Duration.ofSeconds(seconds));
+                    RoundTripPhase baseline =
+                            new RoundTripPhase("baseline " + rate + "/s", rate, false, Duration.ofSeconds(seconds));
                     run(baseline, web, cars, tokens);
                     phases.add(baseline);
                 }
@@ -147,9 +147,9 @@ class CommandRoundTripBench {
                 closing = true;
                 streams.close();
                 sample();
-                report(warmUp, phases, carCount);
+                RoundTripReport.write(warmUp, phases, carCount, OWNERS, series, runStart);
                 assertThat(ended).as("live streams that ended mid-run").isZero();
-                for (Phase p : phases) {
+                for (RoundTripPhase p : phases) {
                     assertThat(p.completed.get())
                             .as("%s: every request answered", p.name)
                             .isGreaterThan(0);
@@ -164,7 +164,7 @@ class CommandRoundTripBench {
     // ------------------------------------------------------------------------------------------- load
 
     /** Sends at the phase's fixed rate for its duration, then waits for the stragglers (up to SETTLE). */
-    private void run(Phase phase, WebClient web, List<MqttCar> cars, List<String> tokens) {
+    private void run(RoundTripPhase phase, WebClient web, List<MqttCar> cars, List<String> tokens) {
         progress("phase " + phase.name + " for " + phase.duration.toSeconds() + " s");
         current = phase;
         long total = phase.rate * phase.duration.toSeconds();
@@ -199,7 +199,7 @@ class CommandRoundTripBench {
         progress(phase.name + ": " + phase.summaryLine());
     }
 
-    private void sendCommand(Phase phase, WebClient web, String vin, String token, long due) {
+    private void sendCommand(RoundTripPhase phase, WebClient web, String vin, String token, long due) {
         web.post("/api/v1/vehicles/" + vin + "/commands")
                 .bearerTokenAuthentication(token)
                 .sendJsonObject(new JsonObject().put("type", "CLIMATE_STOP"))
@@ -213,14 +213,14 @@ class CommandRoundTripBench {
                         phase.error("http " + ar.result().statusCode());
                         return;
                     }
-                    phase.accepted.recordValue(micros(now - due));
+                    phase.accepted.recordValue(Units.micros(now - due));
                     String id = ar.result().bodyAsJsonObject().getString("id");
                     pending.compute(id, (k, p) -> (p == null ? new Pending() : p).accepted(phase, due))
                             .settleIfDone(k -> pending.remove(id));
                 });
     }
 
-    private void sendRead(Phase phase, WebClient web, String vin, String token, long due) {
+    private void sendRead(RoundTripPhase phase, WebClient web, String vin, String token, long due) {
         web.get("/api/v1/vehicles/" + vin)
                 .bearerTokenAuthentication(token)
                 .send()
@@ -232,7 +232,7 @@ class CommandRoundTripBench {
                         phase.error("http " + ar.result().statusCode());
                     } else {
                         phase.done(now - due);
-                        perSecond.recordValue(micros(now - due));
+                        perSecond.recordValue(Units.micros(now - due));
                     }
                 });
     }
@@ -255,7 +255,7 @@ class CommandRoundTripBench {
 
     private void streamEnded(String vin, String how) {
         if (streamsEnded.incrementAndGet() == 1 && !closing) {
-            Phase p = current;
+            RoundTripPhase p = current;
             progress("live stream of " + vin + " " + how + " during " + (p == null ? "setup" : p.name));
         }
     }
@@ -278,13 +278,13 @@ class CommandRoundTripBench {
 
     /** A command whose POST answer and final stream event may arrive in either order. */
     private final class Pending {
-        private volatile Phase phase;
+        private volatile RoundTripPhase phase;
         private volatile long due = -1;
         private volatile String outcome;
         private volatile long finishedAt;
         private boolean settled;
 
-        Pending accepted(Phase p, long dueNanos) {
+        Pending accepted(RoundTripPhase p, long dueNanos) {
             phase = p;
             due = dueNanos;
             return this;
@@ -304,7 +304,7 @@ class CommandRoundTripBench {
             remove.accept(this);
             if (outcome.equals("SUCCEEDED")) {
                 phase.done(finishedAt - due);
-                perSecond.recordValue(micros(finishedAt - due));
+                perSecond.recordValue(Units.micros(finishedAt - due));
             } else {
                 phase.error(outcome);
             }
@@ -313,232 +313,16 @@ class CommandRoundTripBench {
 
     // ---------------------------------------------------------------------------------------- figures
 
-    private static final class Phase {
-        final String name;
-        final int rate;
-        final boolean commands;
-        final Duration duration;
-        final AtomicLong sent = new AtomicLong();
-        final AtomicLong completed = new AtomicLong();
-        final Recorder latency = new Recorder(3);
-        final Recorder accepted = new Recorder(3);
-        final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
-        volatile long startNanos;
-        volatile long sendEndNanos;
-        volatile long endNanos;
-        volatile long firstDone = Long.MAX_VALUE;
-        volatile long lastDone;
-        long cpuAtStart;
-        long cpuAtEnd;
-        MachineCpu machineAtStart;
-        MachineCpu machineAtEnd;
-        Histogram latencyTotal;
-        Histogram acceptedTotal;
-
-        Phase(String name, int rate, boolean commands, Duration duration) {
-            this.name = name;
-            this.rate = rate;
-            this.commands = commands;
-            this.duration = duration;
-        }
-
-        synchronized void done(long latencyNanos) {
-            completed.incrementAndGet();
-            latency.recordValue(micros(latencyNanos));
-            long now = System.nanoTime();
-            firstDone = Math.min(firstDone, now);
-            lastDone = Math.max(lastDone, now);
-        }
-
-        void error(String reason) {
-            errors.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
-        }
-
-        long failed() {
-            return errors.values().stream().mapToLong(AtomicLong::get).sum();
-        }
-
-        Histogram latency() {
-            if (latencyTotal == null) {
-                latencyTotal = latency.getIntervalHistogram();
-                acceptedTotal = accepted.getIntervalHistogram();
-            }
-            return latencyTotal;
-        }
-
-        double achievedRate() {
-            return sent.get() / seconds(sendEndNanos - startNanos);
-        }
-
-        double throughput() {
-            return completed.get() / seconds(endOfWork() - startNanos);
-        }
-
-        private long endOfWork() {
-            return Math.max(sendEndNanos, lastDone);
-        }
-
-        /** Share of the machine's cores this process used during the phase (backend, cars and load alike). */
-        double cpuPercent() {
-            int cores = Runtime.getRuntime().availableProcessors();
-            return 100.0 * (cpuAtEnd - cpuAtStart) / ((endNanos - startNanos) * (double) cores);
-        }
-
-        /** Share of the whole machine in use during the phase: this JVM and PostgreSQL together. */
-        double machinePercent() {
-            return machineAtEnd.busyPercentSince(machineAtStart);
-        }
-
-        String summaryLine() {
-            Histogram h = latency();
-            return String.format(
-                    Locale.ROOT,
-                    "sent %d (%.0f/s), ok %d (%.0f/s), p50 %.1f ms, p99 %.1f ms, max %.1f ms, failed %d, "
-                            + "cpu %.0f %% (jvm %.0f %%)",
-                    sent.get(),
-                    achievedRate(),
-                    completed.get(),
-                    throughput(),
-                    ms(h.getValueAtPercentile(50)),
-                    ms(h.getValueAtPercentile(99)),
-                    ms(h.getMaxValue()),
-                    failed(),
-                    machinePercent(),
-                    cpuPercent());
-        }
-    }
-
     private void sample() {
         Histogram h = perSecond.getIntervalHistogram();
-        Phase p = current;
+        RoundTripPhase p = current;
         series.add(new double[] {
-            seconds(System.nanoTime() - runStart),
+            Units.seconds(System.nanoTime() - runStart),
             p == null ? 0 : p.rate,
             h.getTotalCount(),
-            h.getTotalCount() == 0 ? Double.NaN : ms(h.getValueAtPercentile(50)),
-            h.getTotalCount() == 0 ? Double.NaN : ms(h.getValueAtPercentile(99))
+            h.getTotalCount() == 0 ? Double.NaN : Units.ms(h.getValueAtPercentile(50)),
+            h.getTotalCount() == 0 ? Double.NaN : Units.ms(h.getValueAtPercentile(99))
         });
-    }
-
-    private void report(Phase warmUp, List<Phase> phases, int carCount) {
-        StringBuilder text = new StringBuilder();
-        text.append(String.format(
-                Locale.ROOT,
-                "Command round trip: owner POST (CLIMATE_STOP) to SUCCEEDED on the owner's live stream%n"
-                        + "%d simulated cars (Paho, each verifying the Ed25519 signature), %d owners, 1 s telemetry "
-                        + "per car; backend, database, cars and load in one JVM on %d cores%n%n",
-                carCount,
-                OWNERS,
-                Runtime.getRuntime().availableProcessors()));
-        text.append(String.format(
-                Locale.ROOT,
-                "%-20s %8s %8s %8s %8s %8s %8s %8s %8s %6s %6s  %s%n",
-                "phase",
-                "offered",
-                "sent/s",
-                "ok/s",
-                "p50 ms",
-                "p90 ms",
-                "p99 ms",
-                "p99.9",
-                "max ms",
-                "cpu%",
-                "jvm%",
-                "not ok"));
-        JsonArray json = new JsonArray();
-        for (Phase p : phases) {
-            Histogram h = p.latency();
-            text.append(String.format(
-                    Locale.ROOT,
-                    "%-20s %8d %8.0f %8.0f %8.1f %8.1f %8.1f %8.1f %8.1f %6.0f %6.0f  %s%n",
-                    p.name,
-                    p.rate,
-                    p.achievedRate(),
-                    p.throughput(),
-                    ms(h.getValueAtPercentile(50)),
-                    ms(h.getValueAtPercentile(90)),
-                    ms(h.getValueAtPercentile(99)),
-                    ms(h.getValueAtPercentile(99.9)),
-                    ms(h.getMaxValue()),
-                    p.machinePercent(),
-                    p.cpuPercent(),
-                    p.failed() == 0 ? "0" : new TreeMap<>(p.errors).toString()));
-            JsonObject one = new JsonObject()
-                    .put("phase", p.name)
-                    .put("kind", p.commands ? "command round trip" : "baseline: GET /api/v1/vehicles/{vin}")
-                    .put("offeredPerSecond", p.rate)
-                    .put("sentPerSecond", round(p.achievedRate()))
-                    .put("succeededPerSecond", round(p.throughput()))
-                    .put("sent", p.sent.get())
-                    .put("succeeded", p.completed.get())
-                    .put("p50Ms", ms(h.getValueAtPercentile(50)))
-                    .put("p90Ms", ms(h.getValueAtPercentile(90)))
-                    .put("p99Ms", ms(h.getValueAtPercentile(99)))
-                    .put("p999Ms", ms(h.getValueAtPercentile(99.9)))
-                    .put("maxMs", ms(h.getMaxValue()))
-                    .put("machineCpuPercent", round(p.machinePercent()))
-                    .put("jvmCpuPercent", round(p.cpuPercent()))
-                    .put(
-                            "notOk",
-                            new JsonObject(new TreeMap<>(p.errors)
-                                    .entrySet().stream()
-                                            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e ->
-                                                    (Object) e.getValue().get()))));
-            if (p.commands) {
-                one.put("acceptedP50Ms", ms(p.acceptedTotal.getValueAtPercentile(50)))
-                        .put("acceptedP99Ms", ms(p.acceptedTotal.getValueAtPercentile(99)));
-                text.append(String.format(
-                        Locale.ROOT,
-                        "%-20s POST answered (201, command stored): p50 %.1f ms, p99 %.1f ms%n",
-                        "",
-                        ms(p.acceptedTotal.getValueAtPercentile(50)),
-                        ms(p.acceptedTotal.getValueAtPercentile(99))));
-            }
-            json.add(one);
-        }
-        text.append(String.format(
-                Locale.ROOT,
-                "%nLatency from the moment a request was due (open loop) to SUCCEEDED on the stream (commands) or "
-                        + "to the answer (baseline).%ncpu%%: the whole machine busy (all cores); jvm%%: this JVM's "
-                        + "share of it (backend, cars and load); the rest is mostly PostgreSQL.%n"));
-        List<BenchChart.Band> bands = new ArrayList<>();
-        bands.add(new BenchChart.Band(
-                "warm-up (not reported)", seconds(warmUp.startNanos - runStart), seconds(warmUp.endNanos - runStart)));
-        for (Phase p : phases) {
-            bands.add(new BenchChart.Band(p.name, seconds(p.startNanos - runStart), seconds(p.endNanos - runStart)));
-        }
-        double[] t = column(0);
-        String html = BenchChart.page(
-                "Command round trip",
-                text.toString(),
-                List.of(
-                        BenchChart.chart(
-                                "Requests per second: offered and completed",
-                                "seconds into the run",
-                                "per second",
-                                false,
-                                bands,
-                                List.of(
-                                        new BenchChart.Series("offered", t, column(1)),
-                                        new BenchChart.Series("completed", t, column(2)))),
-                        BenchChart.chart(
-                                "Latency per second, due to done",
-                                "seconds into the run",
-                                "ms",
-                                true,
-                                bands,
-                                List.of(
-                                        new BenchChart.Series("p50", t, column(3)),
-                                        new BenchChart.Series("p99", t, column(4))))));
-        BenchFiles.write(
-                "command-round-trip",
-                text.toString(),
-                new JsonObject().put("cars", carCount).put("phases", json),
-                html);
-    }
-
-    private double[] column(int index) {
-        return series.stream().mapToDouble(row -> row[index]).toArray();
     }
 
     private static long cpuNanos() {
@@ -554,21 +338,5 @@ class CommandRoundTripBench {
 
     private static void progress(String line) {
         System.out.println("[bench] " + line);
-    }
-
-    private static long micros(long nanos) {
-        return Math.max(0, nanos / 1000);
-    }
-
-    private static double ms(long micros) {
-        return Math.round(micros / 10.0) / 100.0;
-    }
-
-    private static double seconds(long nanos) {
-        return nanos / 1e9;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10) / 10.0;
     }
 }
