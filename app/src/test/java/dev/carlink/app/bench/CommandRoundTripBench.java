@@ -59,7 +59,9 @@ class CommandRoundTripBench {
     private static final Duration SETTLE = Duration.ofSeconds(15);
 
     private final Recorder perSecond = new Recorder(3);
-    private final List<double[]> series = new ArrayList<>(); // t, offered, completed, p50, p99, cpu
+    /** One row a second, from a timer thread: seconds into the run, offered rate, completed, p50, p99. */
+    private final List<double[]> series = java.util.Collections.synchronizedList(new ArrayList<>());
+
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong streamsEnded = new AtomicLong();
     private volatile RoundTripPhase current;
