@@ -92,7 +92,7 @@ public final class AccountService {
     /** The principal of a valid, unexpired token. */
     public Future<Optional<Principal>> authenticate(String token) {
         String digest = sha256(token);
-        return db.tx(c -> repository.findSession(c, digest, clock.instant()));
+        return db.read(c -> repository.findSession(c, digest, clock.instant()));
     }
 
     private static String sha256(String token) {

@@ -125,7 +125,7 @@ public final class VehicleService {
     }
 
     public Future<Optional<VehicleView>> find(String vin) {
-        return db.tx(c -> repository.find(c, vin));
+        return db.read(c -> repository.find(c, vin));
     }
 
     /** Reading a car's data: owners their own cars, staff any car. */
