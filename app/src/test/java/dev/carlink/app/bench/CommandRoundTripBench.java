@@ -26,7 +26,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,11 +69,7 @@ class CommandRoundTripBench {
 
     @Test
     void roundTrip() throws Exception {
-        List<Integer> rates = Arrays.stream(
-                        System.getProperty("bench.rates", "100,200,300,400,500").split(","))
-                .map(String::trim)
-                .map(Integer::parseInt)
-                .toList();
+        List<Integer> rates = BenchProperties.ints("bench.rates", "100,200,300,400,500");
         int seconds = Integer.getInteger("bench.seconds", 20);
         int carCount = Integer.getInteger("bench.cars", 50);
         List<BootstrapUser> owners = new ArrayList<>();

@@ -15,7 +15,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,11 +46,7 @@ class SchedulerBench {
     void fires() throws Exception {
         int schedules = Integer.getInteger("bench.schedules", 100_000);
         Duration window = Duration.ofSeconds(Integer.getInteger("bench.window.seconds", 300));
-        List<Integer> intervals = Arrays.stream(
-                        System.getProperty("bench.intervals", "250").split(","))
-                .map(String::trim)
-                .map(Integer::parseInt)
-                .toList();
+        List<Integer> intervals = BenchProperties.ints("bench.intervals", "250");
         List<Result> results = new ArrayList<>();
         for (int interval : intervals) {
             results.add(run(schedules, window, Duration.ofMillis(interval)));

@@ -54,11 +54,7 @@ class TelemetryWriterBench {
     void writerAgainstRawCopy() throws Exception {
         int cars = Integer.getInteger("bench.writer.cars", 2000);
         int perCar = Integer.getInteger("bench.writer.samples", 250);
-        List<Integer> batchSizes = Arrays.stream(System.getProperty("bench.writer.batches", "500,2000,5000")
-                        .split(","))
-                .map(String::trim)
-                .map(Integer::parseInt)
-                .toList();
+        List<Integer> batchSizes = BenchProperties.ints("bench.writer.batches", "500,2000,5000");
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
                 HikariDataSource pool = pool(postgres)) {
             TelemetrySchema.migrate(pool);
