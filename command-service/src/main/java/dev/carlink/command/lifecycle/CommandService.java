@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -360,17 +361,54 @@ public final class CommandService {
                                     "result status must be IN_PROGRESS, SUCCEEDED, FAILED or REJECTED, was "
                                             + result.getStatus());
                     }
+                    List<CommandRecord> steps = new ArrayList<>(impliedByAnswer(c, command, vin));
+                    CommandRecord answered = steps.isEmpty() ? command : steps.get(steps.size() - 1);
                     String cause = "car answered " + to + (reason == null ? "" : " (" + reason + ")");
                     Optional<CommandRecord> moved =
-                            apply(c, command, to, reason, detail, deadline, "vehicle:" + vin, cause);
+                            apply(c, answered, to, reason, detail, deadline, "vehicle:" + vin, cause);
                     if (moved.isPresent()) {
+                        steps.add(moved.get());
                         for (ResultHook hook : resultHooks) {
                             hook.moved(c, moved.get());
                         }
                     }
-                    return moved;
+                    return steps;
                 })
-                .map(this::published);
+                .map(steps -> {
+                    steps.forEach(step -> published(Optional.of(step)));
+                    return steps.isEmpty() ? Optional.<CommandRecord>empty() : Optional.of(steps.get(steps.size() - 1));
+                });
+    }
+
+    /**
+     * The steps a car's answer proves, when their own receipts have not been stored yet: a car that answers
+     * was sent the command, and its transport took it. Without this, an answer that overtakes the gateway's
+     * receipts (they travel separately) would leave SENT or DELIVERED out of the command's history.
+     */
+    private List<CommandRecord> impliedByAnswer(java.sql.Connection c, CommandRecord command, String vin)
+            throws java.sql.SQLException {
+        List<CommandRecord> steps = new ArrayList<>();
+        CommandRecord current = command;
+        for (CommandStatus step : List.of(CommandStatus.SENT, CommandStatus.DELIVERED)) {
+            if (!step.canFollow(current.status())) {
+                continue;
+            }
+            Optional<CommandRecord> moved = apply(
+                    c,
+                    current,
+                    step,
+                    null,
+                    null,
+                    current.deadlineAt(),
+                    "vehicle:" + vin,
+                    "implied by the car's answer, which arrived before the "
+                            + (step == CommandStatus.SENT ? "gateway's receipt" : "transport acknowledgement"));
+            if (moved.isPresent()) {
+                steps.add(moved.get());
+                current = moved.get();
+            }
+        }
+        return steps;
     }
 
     /**

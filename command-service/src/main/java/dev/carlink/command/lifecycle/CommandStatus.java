@@ -14,8 +14,9 @@ import java.util.Set;
  * TIMED_OUT -> SUCCEEDED | FAILED | REJECTED when the car's answer arrives late: the car is the truth
  * </pre>
  *
- * Steps may be skipped (a car's result can overtake the gateway's transport acknowledgement), but a
- * late earlier step never moves a command back.
+ * A car's result can overtake the gateway's receipts (they travel separately); the service then records
+ * the steps the answer proves (SENT, DELIVERED) before it, so the history shows every step. A late
+ * earlier step never moves a command back.
  */
 public enum CommandStatus {
     QUEUED,

@@ -180,6 +180,29 @@ class CommandLifecycleIT {
     }
 
     @Test
+    void aCarsAnswerThatOvertakesTheTransportAck_recordsTheDeliveryItProves_andTheLateAckChangesNothing() {
+        MessageConsumer<Buffer> gateway = gateway(VIN, 0);
+        CommandRecord command = created(VIN);
+        awaitStatus(VIN, command.id(), CommandStatus.SENT);
+
+        commands.onResult(VIN, result(command.id(), CommandOutcome.COMMAND_OUTCOME_SUCCEEDED))
+                .await();
+        commands.onTransportAck(CommandTransportAck.newBuilder()
+                        .setVin(VIN)
+                        .setCommandId(command.id().toString())
+                        .build())
+                .await();
+
+        CommandRecord settled = commands.find(VIN, command.id()).await().orElseThrow();
+        assertThat(settled.transitions())
+                .extracting(CommandRecord.Transition::to)
+                .containsExactly(
+                        CommandStatus.QUEUED, CommandStatus.SENT, CommandStatus.DELIVERED, CommandStatus.SUCCEEDED);
+        assertThat(settled.transitions().get(2).cause()).contains("implied by the car's answer");
+        gateway.unregister().await();
+    }
+
+    @Test
     void aResultForAnotherCarsCommand_isRefused_andChangesNothing() {
         CommandRecord command = created(OTHER_VIN);
 
