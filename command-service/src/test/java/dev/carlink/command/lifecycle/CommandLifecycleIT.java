@@ -162,7 +162,7 @@ class CommandLifecycleIT {
     }
 
     @Test
-    void aLateTransportAck_neverMovesAFinishedCommandBack() {
+    void aLateTransportAck_neverMovesAFinishedCommandBack_andTheAnswerHadRecordedTheDeliveryItProves() {
         MessageConsumer<Buffer> gateway = gateway(VIN, 0);
         CommandRecord command = created(VIN);
         awaitStatus(VIN, command.id(), CommandStatus.SENT);
@@ -176,23 +176,6 @@ class CommandLifecycleIT {
                 .await();
 
         assertThat(statusOf(VIN, command.id())).isEqualTo(CommandStatus.SUCCEEDED);
-        gateway.unregister().await();
-    }
-
-    @Test
-    void aCarsAnswerThatOvertakesTheTransportAck_recordsTheDeliveryItProves_andTheLateAckChangesNothing() {
-        MessageConsumer<Buffer> gateway = gateway(VIN, 0);
-        CommandRecord command = created(VIN);
-        awaitStatus(VIN, command.id(), CommandStatus.SENT);
-
-        commands.onResult(VIN, result(command.id(), CommandOutcome.COMMAND_OUTCOME_SUCCEEDED))
-                .await();
-        commands.onTransportAck(CommandTransportAck.newBuilder()
-                        .setVin(VIN)
-                        .setCommandId(command.id().toString())
-                        .build())
-                .await();
-
         CommandRecord settled = commands.find(VIN, command.id()).await().orElseThrow();
         assertThat(settled.transitions())
                 .extracting(CommandRecord.Transition::to)
