@@ -97,7 +97,8 @@ class CommandRoundTripBench {
                             credentials,
                             simulated,
                             MqttCarConfig.of(URI.create(system.mqttUri()))
-                                    .withTelemetryInterval(Duration.ofSeconds(1)));
+                                    .withTelemetryInterval(Duration.ofSeconds(1))
+                                    .withTcpNoDelay(true));
                     car.connect().get(30, TimeUnit.SECONDS);
                     cars.add(car);
                 }

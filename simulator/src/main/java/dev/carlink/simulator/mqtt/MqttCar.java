@@ -153,7 +153,7 @@ public final class MqttCar implements AutoCloseable {
         options.setConnectionTimeout(Math.max(1, (int) config.connectTimeout().toSeconds()));
         options.setKeepAliveInterval(Math.max(1, (int) config.keepAlive().toSeconds()));
         options.setMaxInflight(MAX_IN_FLIGHT * 2);
-        if ("tcp".equals(config.serverUri().getScheme())) {
+        if (config.tcpNoDelay() && "tcp".equals(config.serverUri().getScheme())) {
             options.setSocketFactory(NoDelaySocketFactory.INSTANCE);
         }
         try {

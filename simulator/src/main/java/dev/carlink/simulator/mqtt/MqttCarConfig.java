@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param connectTimeout how long one connection attempt may take
  * @param keepAlive MQTT keep-alive interval
  * @param maxReconnectDelay longest wait between reconnection attempts (the wait doubles from 1 s up to this)
+ * @param tcpNoDelay Nagle's algorithm off on a {@code tcp://} socket
  */
 public record MqttCarConfig(
         URI serverUri,
@@ -24,7 +25,8 @@ public record MqttCarConfig(
         int outboxCapacity,
         Duration connectTimeout,
         Duration keepAlive,
-        Duration maxReconnectDelay) {
+        Duration maxReconnectDelay,
+        boolean tcpNoDelay) {
 
     public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(5);
     public static final double DEFAULT_TIME_SCALE = 1.0;
@@ -67,7 +69,8 @@ public record MqttCarConfig(
                 DEFAULT_OUTBOX_CAPACITY,
                 DEFAULT_CONNECT_TIMEOUT,
                 DEFAULT_KEEP_ALIVE,
-                DEFAULT_MAX_RECONNECT_DELAY);
+                DEFAULT_MAX_RECONNECT_DELAY,
+                false);
     }
 
     public MqttCarConfig withTelemetryInterval(Duration value) {
@@ -79,7 +82,8 @@ public record MqttCarConfig(
                 outboxCapacity,
                 connectTimeout,
                 keepAlive,
-                maxReconnectDelay);
+                maxReconnectDelay,
+                tcpNoDelay);
     }
 
     public MqttCarConfig withTimeScale(double value) {
@@ -91,7 +95,8 @@ public record MqttCarConfig(
                 outboxCapacity,
                 connectTimeout,
                 keepAlive,
-                maxReconnectDelay);
+                maxReconnectDelay,
+                tcpNoDelay);
     }
 
     public MqttCarConfig withStepInterval(Duration value) {
@@ -103,7 +108,8 @@ public record MqttCarConfig(
                 outboxCapacity,
                 connectTimeout,
                 keepAlive,
-                maxReconnectDelay);
+                maxReconnectDelay,
+                tcpNoDelay);
     }
 
     public MqttCarConfig withOutboxCapacity(int value) {
@@ -115,7 +121,26 @@ public record MqttCarConfig(
                 value,
                 connectTimeout,
                 keepAlive,
-                maxReconnectDelay);
+                maxReconnectDelay,
+                tcpNoDelay);
+    }
+
+    /**
+     * Nagle's algorithm off on the car's socket ({@code tcp://} only), so its small packets (a PUBACK, then a
+     * result) go out at once: for latency measurements, where a delayed ACK would add tens of milliseconds
+     * that are not the backend's. Off by default, as on most head units.
+     */
+    public MqttCarConfig withTcpNoDelay(boolean value) {
+        return new MqttCarConfig(
+                serverUri,
+                telemetryInterval,
+                timeScale,
+                stepInterval,
+                outboxCapacity,
+                connectTimeout,
+                keepAlive,
+                maxReconnectDelay,
+                value);
     }
 
     public MqttCarConfig withMaxReconnectDelay(Duration value) {
@@ -127,7 +152,8 @@ public record MqttCarConfig(
                 outboxCapacity,
                 connectTimeout,
                 keepAlive,
-                value);
+                value,
+                tcpNoDelay);
     }
 
     private static void requirePositive(String name, Duration value) {
