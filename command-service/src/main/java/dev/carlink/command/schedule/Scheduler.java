@@ -249,7 +249,7 @@ public final class Scheduler {
                 .increment();
         if (fire.outcome() == FireOutcome.FIRED) {
             lateness.record(fire.lateness());
-        } else if (fire.reason().orElseThrow() == SkipReason.MISSED) {
+        } else if (fire.reason().filter(SkipReason.MISSED::equals).isPresent()) {
             log.warn(
                     "schedule occurrence missed [schedule: {}, occurrence: {}, detail: {}]",
                     fire.scheduleId(),

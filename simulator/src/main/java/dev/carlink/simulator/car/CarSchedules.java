@@ -60,13 +60,18 @@ final class CarSchedules {
         }
     }
 
-    /** A held schedule and its next occurrence (null once a one-time schedule ran). */
+    /**
+     * A held schedule, its next occurrence (null once a one-time schedule ran), and since when the car holds
+     * it: an occurrence learnt less than its lead time before ready-by starts at once, as in the backend.
+     */
     private static final class Slot {
         final Held schedule;
+        final Instant heldSince;
         Instant next;
 
-        Slot(Held schedule, Instant next) {
+        Slot(Held schedule, Instant heldSince, Instant next) {
             this.schedule = schedule;
+            this.heldSince = heldSince;
             this.next = next;
         }
     }
@@ -155,7 +160,7 @@ final class CarSchedules {
                     s.getLocation().getLongitude(),
                     s.getRadiusM(),
                     s.getTargetTemperatureC());
-            slots.add(new Slot(held, held.nextAfter(now).orElse(null)));
+            slots.add(new Slot(held, now, held.nextAfter(now).orElse(null)));
         }
         version = set.getVersion();
         return true;
@@ -170,7 +175,8 @@ final class CarSchedules {
         for (Slot slot : slots) {
             while (slot.next != null) {
                 Duration lead = ScheduleRules.leadTime(cabinC, exteriorC, slot.schedule.targetC());
-                Instant start = slot.next.minus(lead);
+                Instant byLead = slot.next.minus(lead);
+                Instant start = byLead.isBefore(slot.heldSince) ? slot.heldSince : byLead;
                 if (now.isBefore(start)) {
                     break;
                 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,13 @@ public final class CommandVerifier {
     private String newestKeyId = "";
     private final TreeMap<Long, String> recentCounters = new TreeMap<>();
     private final Map<ReasonCode, Long> refusals = new EnumMap<>(ReasonCode.class);
+    /** The car's security log: the last {@value #WINDOW} refused command ids and why. */
+    private final Map<String, ReasonCode> refusedIds = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ReasonCode> eldest) {
+            return size() > WINDOW;
+        }
+    };
 
     /** @param keys the backend's public keys the car was provisioned with (enrollment) */
     public CommandVerifier(String vin, List<SigningKey> keys, Clock clock) {
@@ -157,8 +165,14 @@ public final class CommandVerifier {
         return Map.copyOf(refusals);
     }
 
+    /** Why the car refused the command with this id, if it is among the last {@value #WINDOW} it refused. */
+    public synchronized Optional<ReasonCode> refusalOf(String commandId) {
+        return Optional.ofNullable(refusedIds.get(commandId));
+    }
+
     private Verdict refuse(String id, ReasonCode fault, String detail) {
         refusals.merge(fault, 1L, Long::sum);
+        refusedIds.put(id, fault);
         LOG.warn(
                 "command refused by verification [vin: {}, commandId: {}, fault: {}, detail: {}]",
                 vin,

@@ -5,6 +5,7 @@ import dev.carlink.proto.v1.Command;
 import dev.carlink.proto.v1.CommandOutcome;
 import dev.carlink.proto.v1.CommandResult;
 import dev.carlink.proto.v1.PublishError;
+import dev.carlink.proto.v1.SignedCommand;
 import dev.carlink.proto.v1.VehicleEvent;
 import dev.carlink.simulator.VehicleCredentials;
 import dev.carlink.simulator.car.CommandVerifier;
@@ -12,6 +13,7 @@ import dev.carlink.simulator.car.SimulatedCar;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -87,6 +89,7 @@ public final class MqttCar implements AutoCloseable {
     private final AtomicLong resultsSent = new AtomicLong();
     private final AtomicLong commandsReceived = new AtomicLong();
     private final CommandVerifier verifier;
+    private volatile SignedCommand lastAccepted;
     private final AtomicLong publishErrors = new AtomicLong();
     private final Object flushLock = new Object();
     private final Object tickLock = new Object();
@@ -185,6 +188,19 @@ public final class MqttCar implements AutoCloseable {
             enqueue(Outbox.Kind.TELEMETRY, telemetryTopic, new byte[] {(byte) 0xff, 0x13, 0x37, 0x00});
             drainAndFlush();
         });
+    }
+
+    /**
+     * Fault injection, security: hands the car bytes as if they had arrived on its commands topic, past the
+     * backend (what an attacker on the network could deliver). The car verifies them like any command.
+     */
+    public void deliverAsIfReceived(byte[] payload) {
+        submit(() -> handleCommand(payload));
+    }
+
+    /** The last command that passed the car's verification, as received (a genuine signed command), if any. */
+    public Optional<SignedCommand> lastAcceptedCommand() {
+        return Optional.ofNullable(lastAccepted);
     }
 
     /** The car's command verification: trusted keys and refusals by fault code. Read it on the car's thread or after. */
@@ -445,6 +461,11 @@ public final class MqttCar implements AutoCloseable {
                     .setTimestampMs(car.clock().millis())
                     .build()));
             return;
+        }
+        try {
+            lastAccepted = SignedCommand.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a verified command no longer parses", e);
         }
         Command command = verdict.command();
         LOG.debug(

@@ -50,6 +50,14 @@ final class BackendApi {
         return send("GET", "/api/v1/vehicles/" + vin + "/state", token, null);
     }
 
+    Reply postSchedule(String token, String vin, JsonObject schedule) {
+        return send("POST", "/api/v1/vehicles/" + vin + "/schedules", token, schedule);
+    }
+
+    Reply scheduleFires(String token, String vin, String scheduleId) {
+        return send("GET", "/api/v1/vehicles/" + vin + "/schedules/" + scheduleId + "/fires", token, null);
+    }
+
     Reply tasks(String token, String vin) {
         return send("GET", "/api/v1/tasks?vin=" + vin, token, null);
     }

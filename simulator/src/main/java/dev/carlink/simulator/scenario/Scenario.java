@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -129,6 +129,42 @@ public record Scenario(String name, String description, double timeScale, CarSet
         }
     }
 
+    /**
+     * The owner creates a one-time A/C schedule through the API, ready by the first whole minute at least
+     * {@code readyIn} from now. The backend keeps real time, so {@code readyIn} is real time, not scaled.
+     */
+    public record CreateSchedule(String ref, Duration readyIn, double targetTemperatureC, String timeZone)
+            implements Action {
+        public String describe() {
+            return "owner schedules A/C at " + targetTemperatureC + " °C ready in " + text(readyIn) + " (" + timeZone
+                    + ") as '" + ref + "'";
+        }
+    }
+
+    /** How a command the backend never sent is made up (see {@link InjectCommand}). */
+    public enum Attack {
+        /** A sterilization start with no signature at all. */
+        UNSIGNED,
+        /** A sterilization start signed by the attacker's own key, under its own key id. */
+        UNKNOWN_KEY,
+        /** A sterilization start signed by the attacker's key but claiming the backend's key id. */
+        FORGED,
+        /** The last genuine command the car received, its bytes changed (a new id) under the old signature. */
+        TAMPERED,
+        /** The last genuine command the car received, delivered again byte for byte. */
+        REPLAYED
+    }
+
+    /**
+     * Fault injection, security: a command is handed to the car as if its transport had delivered it, past
+     * the backend (an attacker on the network or in a compromised broker). {@code ref} names it.
+     */
+    public record InjectCommand(String ref, Attack attack) implements Action {
+        public String describe() {
+            return "an attacker hands the car a " + attack + " command as '" + ref + "'";
+        }
+    }
+
     /** Something that must become true within a simulated time. */
     public sealed interface Expectation {
         Duration within();
@@ -181,6 +217,31 @@ public record Scenario(String name, String description, double timeScale, CarSet
         }
     }
 
+    /**
+     * The schedule's first occurrence was decided: it ran (the cloud fired it, or the car ran it and reported
+     * so), or it was skipped with {@code skipped} as the reason (whether the cloud or the car decided).
+     */
+    public record ScheduleDecided(String ref, boolean ran, String skipped, Duration within) implements Expectation {
+        public String describe() {
+            return "schedule '" + ref + "' " + (ran ? "runs" : "is skipped with " + skipped) + " within "
+                    + text(within);
+        }
+    }
+
+    /** The car refused the named injected command with this fault code, and did not act on it. */
+    public record CarRefused(String ref, String reasonCode, Duration within) implements Expectation {
+        public String describe() {
+            return "the car refuses '" + ref + "' with " + reasonCode + " within " + text(within);
+        }
+    }
+
+    /** The car acted on the named command (sent or injected) exactly {@code times} times. */
+    public record CarActed(String ref, int times, Duration within) implements Expectation {
+        public String describe() {
+            return "the car acted on '" + ref + "' " + times + " time(s) within " + text(within);
+        }
+    }
+
     static final Duration DEFAULT_WITHIN = Duration.ofMinutes(1);
 
     /** A duration as scenario files write it: {@code 90s} is {@code 1m30s}. */
@@ -217,7 +278,7 @@ public record Scenario(String name, String description, double timeScale, CarSet
             throw j.error("steps", "must be a non-empty array");
         }
         List<Step> steps = new ArrayList<>();
-        Set<String> refs = new HashSet<>();
+        Map<String, RefKind> refs = new HashMap<>();
         Duration previous = Duration.ZERO;
         for (int i = 0; i < array.size(); i++) {
             Json sj = new Json(source + ".steps[" + i + "]");
@@ -294,15 +355,27 @@ public record Scenario(String name, String description, double timeScale, CarSet
                 child);
     }
 
-    private static Action parseAction(Json j, JsonObject step, Set<String> refs) {
+    /** What a step's {@code as} named, so that an expectation refers to the right kind of thing. */
+    enum RefKind {
+        COMMAND,
+        SCHEDULE,
+        INJECTED
+    }
+
+    private static String newRef(Json j, JsonObject step, Map<String, RefKind> refs, RefKind kind) {
+        String ref = j.string(step, "as");
+        if (refs.putIfAbsent(ref, kind) != null) {
+            throw j.error("as", "'" + ref + "' is already used by an earlier step");
+        }
+        return ref;
+    }
+
+    private static Action parseAction(Json j, JsonObject step, Map<String, RefKind> refs) {
         String kind = j.string(step, "do");
         return switch (kind) {
             case "command" -> {
                 j.onlyFields(step, Set.of("at", "do", "as", "command"));
-                String ref = j.string(step, "as");
-                if (!refs.add(ref)) {
-                    throw j.error("as", "'" + ref + "' is already used by an earlier step");
-                }
+                String ref = newRef(j, step, refs, RefKind.COMMAND);
                 JsonObject body = j.object(step, "command");
                 j.string(body, "type");
                 yield new SendCommand(ref, body);
@@ -362,30 +435,54 @@ public record Scenario(String name, String description, double timeScale, CarSet
                 }
                 yield new ClockSkew((long) seconds);
             }
+            case "schedule" -> {
+                j.onlyFields(step, Set.of("at", "do", "as", "readyIn", "targetTemperatureC", "timeZone"));
+                String ref = newRef(j, step, refs, RefKind.SCHEDULE);
+                Duration readyIn = j.duration(step, "readyIn", null);
+                if (readyIn.isNegative() || readyIn.compareTo(Duration.ofHours(24)) > 0) {
+                    throw j.error("readyIn", "must be 0s..24h, was " + text(readyIn));
+                }
+                String zone = j.optionalString(step, "timeZone", "UTC");
+                try {
+                    java.time.ZoneId.of(zone);
+                } catch (java.time.DateTimeException e) {
+                    throw j.error("timeZone", "must be an IANA time zone such as Europe/Berlin, was " + zone);
+                }
+                yield new CreateSchedule(ref, readyIn, j.optionalNumber(step, "targetTemperatureC", 22), zone);
+            }
+            case "injectCommand" -> {
+                j.onlyFields(step, Set.of("at", "do", "as", "attack"));
+                String ref = newRef(j, step, refs, RefKind.INJECTED);
+                Attack attack = j.enumValue(step, "attack", Attack.class, "");
+                if ((attack == Attack.TAMPERED || attack == Attack.REPLAYED) && !refs.containsValue(RefKind.COMMAND)) {
+                    throw j.error("attack", attack + " needs a genuine command sent by an earlier command step");
+                }
+                yield new InjectCommand(ref, attack);
+            }
             default ->
                 throw j.error(
                         "do",
                         "must be one of [command, openDoor, closeDoor, seat, child, fatigue, cabin, disconnect, reconnect,"
-                                + " ignoreCommands, delayResults, duplicatePublishes, malformedTelemetry, clockSkew],"
-                                + " was " + kind);
+                                + " ignoreCommands, delayResults, duplicatePublishes, malformedTelemetry, clockSkew,"
+                                + " schedule, injectCommand], was " + kind);
         };
     }
 
-    private static Expectation parseExpectation(Json j, JsonObject step, Set<String> refs) {
+    private static Expectation parseExpectation(Json j, JsonObject step, Map<String, RefKind> refs) {
         String kind = j.string(step, "expect");
         Duration within = j.duration(step, "within", DEFAULT_WITHIN);
         return switch (kind) {
             case "command" -> {
                 j.onlyFields(step, Set.of("at", "expect", "ref", "status", "reasonCode", "within"));
                 yield new CommandReaches(
-                        knownRef(j, step, refs),
+                        knownRef(j, step, refs, RefKind.COMMAND),
                         j.string(step, "status"),
                         j.optionalString(step, "reasonCode", null),
                         within);
             }
             case "refused" -> {
                 j.onlyFields(step, Set.of("at", "expect", "ref", "reasonCode", "within"));
-                yield new Refused(knownRef(j, step, refs), j.string(step, "reasonCode"), within);
+                yield new Refused(knownRef(j, step, refs, RefKind.COMMAND), j.string(step, "reasonCode"), within);
             }
             case "signal" -> {
                 j.onlyFields(step, Set.of("at", "expect", "signal", "below", "above", "equals", "within"));
@@ -421,17 +518,55 @@ public record Scenario(String name, String description, double timeScale, CarSet
                         .substring("ERROR_CODE_".length());
                 yield new GatewayError(code, within);
             }
+            case "schedule" -> {
+                j.onlyFields(step, Set.of("at", "expect", "ref", "ran", "skipped", "within"));
+                String ref = knownRef(j, step, refs, RefKind.SCHEDULE);
+                if (step.containsKey("ran") == step.containsKey("skipped")) {
+                    throw j.error("ref", "needs exactly one of ran (true) or skipped (a reason such as SOC_TOO_LOW)");
+                }
+                if (step.containsKey("ran") && !j.optionalBoolean(step, "ran", true)) {
+                    throw j.error("ran", "must be true; to expect a skip, give skipped with its reason");
+                }
+                yield new ScheduleDecided(
+                        ref, step.containsKey("ran"), j.optionalString(step, "skipped", null), within);
+            }
+            case "carRefused" -> {
+                j.onlyFields(step, Set.of("at", "expect", "ref", "reasonCode", "within"));
+                String ref = knownRef(j, step, refs, RefKind.INJECTED);
+                String code = j.enumValue(step, "reasonCode", dev.carlink.proto.v1.ReasonCode.class, "REASON_CODE_")
+                        .name()
+                        .substring("REASON_CODE_".length());
+                yield new CarRefused(ref, code, within);
+            }
+            case "carActed" -> {
+                j.onlyFields(step, Set.of("at", "expect", "ref", "times", "within"));
+                String ref = knownRef(j, step, refs, RefKind.COMMAND, RefKind.INJECTED);
+                int times = (int) j.number(step, "times");
+                if (times < 0) {
+                    throw j.error("times", "must be 0 or more, was " + times);
+                }
+                yield new CarActed(ref, times, within);
+            }
             default ->
                 throw j.error(
                         "expect",
-                        "must be one of [command, refused, signal, task, reminder, gatewayError], was " + kind);
+                        "must be one of [command, refused, signal, task, reminder, gatewayError, schedule, carRefused,"
+                                + " carActed], was " + kind);
         };
     }
 
-    private static String knownRef(Json j, JsonObject step, Set<String> refs) {
+    private static String knownRef(Json j, JsonObject step, Map<String, RefKind> refs, RefKind... kinds) {
         String ref = j.string(step, "ref");
-        if (!refs.contains(ref)) {
-            throw j.error("ref", "'" + ref + "' is not named by an earlier command step (\"as\")");
+        RefKind kind = refs.get(ref);
+        if (kind == null) {
+            throw j.error("ref", "'" + ref + "' is not named by an earlier step (\"as\")");
+        }
+        if (!List.of(kinds).contains(kind)) {
+            throw j.error(
+                    "ref",
+                    "'" + ref + "' names a " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                            + "; this expectation needs a "
+                            + List.of(kinds).toString().toLowerCase(java.util.Locale.ROOT));
         }
         return ref;
     }

@@ -23,7 +23,10 @@ public final class ScenarioLibrary {
             "car-never-answers-times-out.json",
             "car-answers-late.json",
             "duplicate-messages-harmless.json",
-            "malformed-and-skewed-telemetry-refused.json");
+            "malformed-and-skewed-telemetry-refused.json",
+            "schedule-ready-by-cools.json",
+            "schedule-low-charge-skipped.json",
+            "forged-commands-refused.json");
 
     private ScenarioLibrary() {}
 

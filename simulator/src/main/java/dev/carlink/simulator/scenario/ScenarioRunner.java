@@ -1,5 +1,6 @@
 package dev.carlink.simulator.scenario;
 
+import dev.carlink.proto.v1.CommandOutcome;
 import dev.carlink.simulator.VehicleCredentials;
 import dev.carlink.simulator.Vins;
 import dev.carlink.simulator.car.CarConfig;
@@ -14,6 +15,9 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,6 +57,7 @@ public final class ScenarioRunner {
     private final Double timeScaleOverride;
     private final Consumer<String> progress;
     private final BackendApi api;
+    private final CommandForgery forgery = new CommandForgery();
     /** VIN numbers unique per run, so scenarios never see an earlier run's commands or tasks. */
     private final AtomicLong nextVin = new AtomicLong(VIN_BASE + System.currentTimeMillis() % 100_000_000_000L);
 
@@ -104,6 +109,11 @@ public final class ScenarioRunner {
         final String ownerToken;
         final String staffToken;
         final Map<String, BackendApi.Reply> commands = new HashMap<>();
+        /** Schedule ids by the ref that created them. */
+        final Map<String, String> schedules = new HashMap<>();
+        /** Ids of injected commands by ref. */
+        final Map<String, String> injected = new HashMap<>();
+
         final SkewableClock clock;
         MqttCar car;
         boolean ignoreCommands;
@@ -231,8 +241,38 @@ public final class ScenarioRunner {
             play.car.publishMalformedTelemetry();
         } else if (action instanceof Scenario.ClockSkew skew) {
             play.clock.skew(Duration.ofSeconds(skew.seconds()));
+        } else if (action instanceof Scenario.CreateSchedule schedule) {
+            BackendApi.Reply reply = api.postSchedule(play.ownerToken, play.vin, scheduleBody(schedule));
+            if (reply.status() != 201) {
+                return new StepResult(
+                        step,
+                        false,
+                        elapsed(started),
+                        "HTTP " + reply.status() + " " + reply.body().getString("detail", ""));
+            }
+            play.schedules.put(schedule.ref(), reply.body().getString("id"));
+            detail = "ready by " + reply.body().getString("nextReadyBy") + ", A/C from "
+                    + reply.body().getString("nextRunAt");
+        } else if (action instanceof Scenario.InjectCommand inject) {
+            CommandForgery.Injected forged = forgery.make(inject.attack(), play.vin, play.credentials, play.car);
+            play.injected.put(inject.ref(), forged.commandId());
+            play.car.deliverAsIfReceived(forged.payload());
+            detail = "command id " + forged.commandId();
         }
         return new StepResult(step, true, elapsed(started), detail);
+    }
+
+    /** A one-time schedule whose ready-by is the first whole minute at least {@code readyIn} from now. */
+    private static JsonObject scheduleBody(Scenario.CreateSchedule schedule) {
+        ZonedDateTime readyBy = ZonedDateTime.now(ZoneId.of(schedule.timeZone()))
+                .plus(schedule.readyIn())
+                .plusMinutes(1)
+                .truncatedTo(ChronoUnit.MINUTES);
+        return new JsonObject()
+                .put("readyBy", String.format("%02d:%02d", readyBy.getHour(), readyBy.getMinute()))
+                .put("timeZone", schedule.timeZone())
+                .put("date", readyBy.toLocalDate().toString())
+                .put("targetTemperatureC", schedule.targetTemperatureC());
     }
 
     private StepResult check(Play play, Scenario.Step step, double scale) {
@@ -283,6 +323,32 @@ public final class ScenarioRunner {
                 return codes.contains(g.code()) ? null : "gateway errors seen: " + codes;
             };
         }
+        if (expectation instanceof Scenario.ScheduleDecided d) {
+            return () -> scheduleProbe(play, d);
+        }
+        if (expectation instanceof Scenario.CarRefused r) {
+            return () -> {
+                String id = play.injected.get(r.ref());
+                String refusal = play.car
+                        .verifier()
+                        .refusalOf(id)
+                        .map(code -> code.name().substring("REASON_CODE_".length()))
+                        .orElse(null);
+                if (settledTimes(play, id) > 0) {
+                    return "the car acted on it";
+                }
+                return r.reasonCode().equals(refusal) ? null : "refusal " + refusal;
+            };
+        }
+        if (expectation instanceof Scenario.CarActed a) {
+            return () -> {
+                String id = play.injected.containsKey(a.ref())
+                        ? play.injected.get(a.ref())
+                        : commandOf(play.commands.get(a.ref())).getString("id");
+                long times = id == null ? 0 : settledTimes(play, id);
+                return times == a.times() ? null : times + " time(s)";
+            };
+        }
         Scenario.RemindersShown r = (Scenario.RemindersShown) expectation;
         return () -> {
             int shown = play.simulated.receivedReminders().size();
@@ -322,6 +388,38 @@ public final class ScenarioRunner {
                     : String.valueOf(value).equals(String.valueOf(s.equals()));
         }
         return holds ? null : "was " + value;
+    }
+
+    /** How many times the car settled the command (results other than IN_PROGRESS): acting twice shows as 2. */
+    private static long settledTimes(Play play, String commandId) {
+        return play.simulated.results().stream()
+                .filter(r -> r.getCommandId().equals(commandId)
+                        && r.getStatus() != CommandOutcome.COMMAND_OUTCOME_IN_PROGRESS)
+                .count();
+    }
+
+    private String scheduleProbe(Play play, Scenario.ScheduleDecided d) {
+        String id = play.schedules.get(d.ref());
+        if (id == null) {
+            return "the schedule was not created";
+        }
+        JsonArray fires =
+                api.scheduleFires(play.ownerToken, play.vin, id).body().getJsonArray("fires", new JsonArray());
+        if (fires.isEmpty()) {
+            return "not decided yet";
+        }
+        JsonObject fire = fires.getJsonObject(0);
+        String outcome = fire.getString("outcome");
+        String reason = fire.getString("reason");
+        boolean reportedByCar = fire.getString("carReportedAt") != null;
+        boolean holds = d.ran()
+                ? "FIRED".equals(outcome) || ("CAR".equals(outcome) && reportedByCar && reason == null)
+                : d.skipped().equals(reason);
+        return holds
+                ? null
+                : outcome
+                        + (reason == null ? "" : " " + reason)
+                        + ("CAR".equals(outcome) && !reportedByCar ? " (the car has not reported yet)" : "");
     }
 
     private String taskProbe(Play play, Scenario.TaskOpen t) {

@@ -83,6 +83,24 @@ class SimulatedCarScheduleTest {
     }
 
     @Test
+    void aScheduleLearntLessThanItsLeadTimeBeforeReadyBy_startsAtOnce_likeTheBackendPlansIt() {
+        // given the car learns the schedule 5 minutes before ready-by, when it needs 13 minutes of lead
+        at(READY_BY.minus(Duration.ofMinutes(5)));
+        car.execute(sync(1, daily()));
+
+        // when its next tick comes
+        at(READY_BY.minus(Duration.ofMinutes(5)).plusSeconds(1));
+
+        // then it starts now instead of calling the occurrence missed
+        assertThat(car.isClimateRunning()).isTrue();
+        assertThat(runs()).singleElement().satisfies(run -> {
+            assertThat(run.getStarted()).isTrue();
+            assertThat(run.getPlannedStartMs())
+                    .isEqualTo(READY_BY.minus(Duration.ofMinutes(5)).toEpochMilli());
+        });
+    }
+
+    @Test
     void theBackendsCommandForAnOccurrenceTheCarRan_isAnsweredFromMemory_notRunAgain() {
         // given the car started the A/C for the occurrence by itself
         car.execute(sync(1, daily()));

@@ -72,6 +72,58 @@ class ScenarioTest {
     }
 
     @Test
+    void schedulesAndInjectedCommands_readWithTheirExpectations() {
+        Scenario s =
+                parse("{\"do\": \"schedule\", \"as\": \"m\", \"readyIn\": \"3m\", \"timeZone\": \"Europe/Berlin\"},"
+                        + "{\"expect\": \"schedule\", \"ref\": \"m\", \"skipped\": \"SOC_TOO_LOW\"},"
+                        + "{\"do\": \"injectCommand\", \"as\": \"f\", \"attack\": \"forged\"},"
+                        + "{\"expect\": \"carRefused\", \"ref\": \"f\", \"reasonCode\": \"SIGNATURE_INVALID\"},"
+                        + "{\"expect\": \"carActed\", \"ref\": \"f\", \"times\": 0}");
+
+        assertThat(s.steps().get(0).action())
+                .isEqualTo(new Scenario.CreateSchedule("m", Duration.ofMinutes(3), 22, "Europe/Berlin"));
+        assertThat(s.steps().get(1).expectation())
+                .isEqualTo(new Scenario.ScheduleDecided("m", false, "SOC_TOO_LOW", Scenario.DEFAULT_WITHIN));
+        assertThat(s.steps().get(2).action()).isEqualTo(new Scenario.InjectCommand("f", Scenario.Attack.FORGED));
+        assertThat(s.steps().get(3).expectation())
+                .isEqualTo(new Scenario.CarRefused("f", "SIGNATURE_INVALID", Scenario.DEFAULT_WITHIN));
+        assertThat(s.steps().get(4).expectation()).isEqualTo(new Scenario.CarActed("f", 0, Scenario.DEFAULT_WITHIN));
+    }
+
+    @Test
+    void scheduleAndAttackMistakes_areNamed() {
+        assertThatThrownBy(() -> parse("{\"do\": \"schedule\", \"as\": \"m\", \"readyIn\": \"2d\"}"))
+                .hasMessageContaining("steps[0].readyIn");
+        assertThatThrownBy(() -> parse("{\"do\": \"schedule\", \"as\": \"m\", \"readyIn\": \"25h\"}"))
+                .hasMessageContaining("0s..24h");
+        assertThatThrownBy(() -> parse(
+                        "{\"do\": \"schedule\", \"as\": \"m\", \"readyIn\": \"1m\", \"timeZone\": \"Mars/Olympus\"}"))
+                .hasMessageContaining("Mars/Olympus");
+        assertThatThrownBy(() -> parse("{\"do\": \"schedule\", \"as\": \"m\", \"readyIn\": \"1m\"},"
+                        + "{\"expect\": \"schedule\", \"ref\": \"m\", \"ran\": true, \"skipped\": \"MISSED\"}"))
+                .hasMessageContaining("exactly one of ran");
+        assertThatThrownBy(() -> parse("{\"do\": \"injectCommand\", \"as\": \"r\", \"attack\": \"REPLAYED\"}"))
+                .hasMessageContaining("needs a genuine command");
+        assertThatThrownBy(() -> parse("{\"do\": \"injectCommand\", \"as\": \"r\", \"attack\": \"BRIBED\"}"))
+                .hasMessageContaining("FORGED")
+                .hasMessageContaining("BRIBED");
+        assertThatThrownBy(() -> parse("{\"do\": \"injectCommand\", \"as\": \"f\", \"attack\": \"UNSIGNED\"},"
+                        + "{\"expect\": \"carRefused\", \"ref\": \"f\", \"reasonCode\": \"BAD_VIBES\"}"))
+                .hasMessageContaining("SIGNATURE_MISSING");
+    }
+
+    @Test
+    void anExpectationMustReferToTheRightKindOfStep() {
+        assertThatThrownBy(
+                        () -> parse("{\"do\": \"command\", \"as\": \"c\", \"command\": {\"type\": \"CLIMATE_STOP\"}},"
+                                + "{\"expect\": \"schedule\", \"ref\": \"c\", \"ran\": true}"))
+                .hasMessageContaining("'c' names a command");
+        assertThatThrownBy(() -> parse("{\"do\": \"schedule\", \"as\": \"m\", \"readyIn\": \"1m\"},"
+                        + "{\"do\": \"injectCommand\", \"as\": \"m\", \"attack\": \"UNSIGNED\"}"))
+                .hasMessageContaining("'m' is already used");
+    }
+
+    @Test
     void stepsOutOfTimeOrder_areRefused() {
         assertThatThrownBy(() ->
                         parse("{\"at\": \"2m\", \"do\": \"disconnect\"}, {\"at\": \"1m\", \"do\": \"reconnect\"}"))
