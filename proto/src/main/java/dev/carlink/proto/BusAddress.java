@@ -29,6 +29,9 @@ public final class BusAddress {
     /** Request {@code HistoryQuery}, reply {@code HistoryPage}. Served by telemetry. */
     public static final String TELEMETRY_QUERY_HISTORY = "carlink.telemetry.query.history";
 
+    /** Request {@code SeriesQuery}, reply {@code SeriesPage} (min/avg/max per bucket). Served by telemetry. */
+    public static final String TELEMETRY_QUERY_SERIES = "carlink.telemetry.query.series";
+
     /** Request {@code VehicleEventIngest}; empty reply once stored. Served by the command-service. */
     public static final String VEHICLE_EVENT_INGEST = "carlink.vehicle.events.ingest";
 

@@ -1,5 +1,6 @@
 package dev.carlink.telemetry;
 
+import dev.carlink.telemetry.series.V3__TimeSeriesLayout;
 import dev.carlink.telemetry.store.StorageLayout;
 import dev.carlink.telemetry.store.TelemetryRepository;
 import java.sql.SQLException;
@@ -39,6 +40,7 @@ public final class TelemetrySchema {
                 .createSchemas(true)
                 .table("flyway_schema_history")
                 .locations(MIGRATIONS)
+                .javaMigrations(new V3__TimeSeriesLayout())
                 .load()
                 .migrate();
         log.info(
@@ -47,7 +49,7 @@ public final class TelemetrySchema {
                 result.migrationsExecuted,
                 result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion);
         try {
-            StorageLayout layout = new TelemetryRepository(dataSource).storageLayout();
+            StorageLayout layout = TelemetryRepository.storageLayout(dataSource);
             log.info(
                     "telemetry storage [table: telemetry.telemetry, layout: {}, timescaledb: {}]",
                     layout.layout(),

@@ -3,6 +3,12 @@ package dev.carlink.telemetry;
 import dev.carlink.proto.BusAddress;
 import dev.carlink.telemetry.ingest.IngestHandler;
 import dev.carlink.telemetry.query.QueryHandler;
+import dev.carlink.telemetry.query.SeriesHandler;
+import dev.carlink.telemetry.series.BucketQueries;
+import dev.carlink.telemetry.series.SeriesConfig;
+import dev.carlink.telemetry.series.SeriesDialect;
+import dev.carlink.telemetry.series.SeriesJobs;
+import dev.carlink.telemetry.series.SeriesStorage;
 import dev.carlink.telemetry.store.TelemetryRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -37,23 +43,34 @@ public final class TelemetryVerticle extends VerticleBase {
 
     private final DataSource dataSource;
     private final TelemetryConfig config;
+    private final SeriesConfig series;
     private final MeterRegistry registry;
     private final Clock clock;
 
     private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
     private WorkerExecutor writerThread;
     private WorkerExecutor queryThreads;
+    private WorkerExecutor storageThread;
     private IngestHandler ingest;
+    private SeriesJobs jobs;
+
+    /** With the default retention and rollup settings ({@link SeriesConfig#defaults()}). */
+    public TelemetryVerticle(DataSource dataSource, TelemetryConfig config, MeterRegistry registry, Clock clock) {
+        this(dataSource, config, SeriesConfig.defaults(), registry, clock);
+    }
 
     /**
      * @param dataSource a connection pool on the database migrated by {@link TelemetrySchema#migrate}
      * @param config batching, backpressure and query limits
+     * @param series retention, rollup refresh and maintenance of the time-series storage
      * @param registry where the {@code carlink.telemetry.*} meters are registered
      * @param clock the time that future-dated samples are judged against
      */
-    public TelemetryVerticle(DataSource dataSource, TelemetryConfig config, MeterRegistry registry, Clock clock) {
+    public TelemetryVerticle(
+            DataSource dataSource, TelemetryConfig config, SeriesConfig series, MeterRegistry registry, Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.config = Objects.requireNonNull(config, "config");
+        this.series = Objects.requireNonNull(series, "series");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -62,38 +79,59 @@ public final class TelemetryVerticle extends VerticleBase {
     public Future<?> start() {
         writerThread = vertx.createSharedWorkerExecutor("carlink-telemetry-writer-" + deploymentID(), 1);
         queryThreads = vertx.createSharedWorkerExecutor("carlink-telemetry-query-" + deploymentID(), QUERY_THREADS);
-        TelemetryRepository repository = new TelemetryRepository(dataSource);
-        ingest = new IngestHandler(vertx, writerThread, repository, config, registry, clock);
+        storageThread = vertx.createSharedWorkerExecutor("carlink-telemetry-storage-" + deploymentID(), 1);
+        return storageThread
+                .executeBlocking(() -> {
+                    SeriesStorage storage = new SeriesStorage(dataSource, SeriesStorage.detect(dataSource), series);
+                    storage.start(clock.instant());
+                    return storage;
+                })
+                .compose(this::register);
+    }
+
+    private Future<?> register(SeriesStorage storage) {
+        SeriesDialect dialect = storage.dialect();
+        TelemetryRepository repository = new TelemetryRepository(dataSource, dialect);
+        ingest = new IngestHandler(vertx, writerThread, repository, config, series.rawRetention(), registry, clock);
         QueryHandler query = new QueryHandler(queryThreads, repository, config);
+        SeriesHandler seriesQueries = new SeriesHandler(queryThreads, new BucketQueries(dataSource, dialect));
+        jobs = new SeriesJobs(vertx, storageThread, storage, registry, clock);
+        jobs.start();
 
         EventBus bus = vertx.eventBus();
         consumers.add(bus.consumer(BusAddress.TELEMETRY_INGEST, ingest::handle));
         consumers.add(bus.consumer(BusAddress.TELEMETRY_QUERY_LATEST, query::latest));
         consumers.add(bus.consumer(BusAddress.TELEMETRY_QUERY_HISTORY, query::history));
+        consumers.add(bus.consumer(BusAddress.TELEMETRY_QUERY_SERIES, seriesQueries::series));
         List<Future<Void>> registered = new ArrayList<>();
         for (MessageConsumer<Object> consumer : consumers) {
             registered.add(consumer.completion());
         }
         return Future.all(registered)
                 .onSuccess(done -> log.info(
-                        "telemetry started [batchMaxSize: {}, batchMaxDelay: {}, maxPending: {},"
-                                + " historyMaxLimit: {}, maxFutureSkew: {}]",
+                        "telemetry started [storage: {}, batchMaxSize: {}, batchMaxDelay: {}, maxPending: {},"
+                                + " historyMaxLimit: {}, maxFutureSkew: {}, rawRetention: {}]",
+                        dialect.name(),
                         config.batchMaxSize(),
                         config.batchMaxDelay(),
                         config.maxPending(),
                         config.historyMaxLimit(),
-                        config.maxFutureSkew()));
+                        config.maxFutureSkew(),
+                        series.rawRetention()));
     }
 
     @Override
     public Future<?> stop() {
+        if (jobs != null) {
+            jobs.stop();
+        }
         List<Future<Void>> unregistered = new ArrayList<>();
         for (MessageConsumer<Object> consumer : consumers) {
             unregistered.add(consumer.unregister());
         }
         return Future.join(unregistered)
-                .transform(done -> ingest.close())
-                .transform(done -> Future.join(writerThread.close(), queryThreads.close()))
+                .transform(done -> ingest == null ? Future.succeededFuture() : ingest.close())
+                .transform(done -> Future.join(writerThread.close(), queryThreads.close(), storageThread.close()))
                 .onComplete(done -> log.info("telemetry stopped"));
     }
 }

@@ -26,7 +26,7 @@ class TelemetryRepositoryIT {
     @BeforeAll
     static void startDatabase() {
         db = TestDatabase.startMigrated();
-        repository = new TelemetryRepository(db.pool());
+        repository = new TelemetryRepository(db.pool(), new dev.carlink.telemetry.series.PlainPartitions());
     }
 
     @AfterAll
@@ -56,7 +56,7 @@ class TelemetryRepositoryIT {
 
         // when
         repository.store(samples, List.of(sample(zeros)));
-        List<Telemetry> history = repository.history(Samples.VIN, BASE, BASE.plusSeconds(1), 10);
+        List<Telemetry> history = repository.history(Samples.VIN, BASE, BASE.plusSeconds(1), BASE, 0, 10);
 
         // then
         assertThat(history).containsExactly(full, minimal, zeros);
@@ -128,8 +128,8 @@ class TelemetryRepositoryIT {
         repository.store(samples, List.of());
 
         // when
-        List<Telemetry> window = repository.history(Samples.VIN, BASE, BASE.plusMillis(3_000), 10);
-        List<Telemetry> limited = repository.history(Samples.VIN, BASE, BASE.plusMillis(3_001), 2);
+        List<Telemetry> window = repository.history(Samples.VIN, BASE, BASE.plusMillis(3_000), BASE, 0, 10);
+        List<Telemetry> limited = repository.history(Samples.VIN, BASE, BASE.plusMillis(3_001), BASE, 0, 2);
 
         // then
         assertThat(window).extracting(Telemetry::getSeq).containsExactly(1L, 2L, 3L);

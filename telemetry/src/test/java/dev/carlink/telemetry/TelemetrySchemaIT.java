@@ -35,7 +35,12 @@ class TelemetrySchemaIT {
                 .isZero();
         assertThat(db.queryLong("SELECT count(*) FROM telemetry.flyway_schema_history WHERE success"
                         + " AND version IS NOT NULL"))
-                .isEqualTo(2);
+                .as("V1 tables, V2 TimescaleDB decision, V3 time-series layout")
+                .isEqualTo(3);
+        assertThat(db.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'telemetry'"
+                        + " AND table_name IN ('rollup_1m', 'rollup_1h', 'rollup_state', 'rollup_invalidation',"
+                        + " 'group_retention')"))
+                .isEqualTo(5);
     }
 
     @Test
@@ -64,28 +69,32 @@ class TelemetrySchemaIT {
     }
 
     @Test
-    void timescaleDecision_onPlainPostgres_reportsNotAvailableAndLeavesAPlainTable() throws Exception {
+    void timescaleDecision_onPlainPostgres_reportsNotAvailableAndPartitionsTheTableByDay() throws Exception {
         // when
         String status = db.queryString("SELECT telemetry.timescaledb_status()");
-        StorageLayout layout = new TelemetryRepository(db.pool()).storageLayout();
+        StorageLayout layout = TelemetryRepository.storageLayout(db.pool());
 
         // then
         assertThat(status).isEqualTo("not available");
-        assertThat(layout).isEqualTo(new StorageLayout("plain table", "not available"));
+        assertThat(layout).isEqualTo(new StorageLayout("partitioned table", "not available"));
         assertThat(db.queryString("SELECT relkind::text FROM pg_class WHERE oid = 'telemetry.telemetry'::regclass"))
-                .as("an ordinary table")
-                .isEqualTo("r");
+                .as("a partitioned table")
+                .isEqualTo("p");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_inherits WHERE inhparent = 'telemetry.telemetry'::regclass"))
+                .as("today and the days ahead have partitions")
+                .isGreaterThanOrEqualTo(1 + dev.carlink.telemetry.series.SeriesConfig.PARTITIONS_AHEAD_DAYS);
         assertThat(db.queryLong("SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'"))
                 .isZero();
     }
 
     @Test
-    void telemetryTable_hasTheUniqueSampleKeyAndTheHistoryIndex() {
+    void telemetryTable_hasOneIndex_uniquePerSampleAndOrderedForHistory() {
         // then
-        assertThat(db.queryString("SELECT pg_get_indexdef('telemetry.telemetry_vin_seq_ts_key'::regclass)"))
+        assertThat(db.queryString("SELECT pg_get_indexdef('telemetry.telemetry_vin_ts_seq_key'::regclass)"))
                 .contains("UNIQUE INDEX")
-                .contains("(vin, seq, ts)");
-        assertThat(db.queryString("SELECT pg_get_indexdef('telemetry.telemetry_vin_ts_idx'::regclass)"))
-                .contains("(vin, ts)");
+                .contains("(vin, ts, seq)");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_indexes WHERE schemaname = 'telemetry'"
+                        + " AND tablename = 'telemetry'"))
+                .isEqualTo(1);
     }
 }

@@ -9,6 +9,7 @@ import dev.carlink.simulator.car.SimulatedCar;
 import dev.carlink.telemetry.TelemetrySample;
 import dev.carlink.telemetry.TelemetrySchema;
 import dev.carlink.telemetry.Vin;
+import dev.carlink.telemetry.series.SeriesStorage;
 import dev.carlink.telemetry.store.TelemetryRepository;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -63,7 +64,7 @@ class TelemetryWriterBench {
                 s.execute("CREATE TABLE telemetry.copy_baseline (LIKE telemetry.telemetry INCLUDING ALL)");
             }
             List<TelemetrySample> samples = samples(cars, perCar);
-            TelemetryRepository repository = new TelemetryRepository(pool);
+            TelemetryRepository repository = new TelemetryRepository(pool, SeriesStorage.detect(pool));
             List<Run> runs = new ArrayList<>();
             for (int batch : batchSizes) {
                 execute(pool, "TRUNCATE telemetry.telemetry, telemetry.latest_state, telemetry.copy_baseline");

@@ -12,6 +12,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,17 +41,19 @@ public final class IngestHandler {
 
     /**
      * @param writerThread a worker executor with one thread: every batch is written there, in order
+     * @param maxAge samples older than this are refused: the raw retention
      */
     public IngestHandler(
             Vertx vertx,
             WorkerExecutor writerThread,
             TelemetryRepository repository,
             TelemetryConfig config,
+            Duration maxAge,
             MeterRegistry registry,
             Clock clock) {
         this.vertx = vertx;
         this.clock = clock;
-        this.codec = new IngestCodec(new TelemetryValidator(config.maxFutureSkew()));
+        this.codec = new IngestCodec(new TelemetryValidator(config.maxFutureSkew(), maxAge));
         this.metrics = new IngestMetrics(registry);
         this.writer = new BatchingWriter(vertx, writerThread, repository, config, metrics, this::publishState);
     }

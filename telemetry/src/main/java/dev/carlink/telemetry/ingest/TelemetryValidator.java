@@ -41,9 +41,15 @@ final class TelemetryValidator {
     static final double LOW_VOLTAGE_MAX_V = 60;
 
     private final Duration maxFutureSkew;
+    private final Duration maxAge;
 
-    TelemetryValidator(Duration maxFutureSkew) {
+    /**
+     * @param maxFutureSkew how far past now a sample may be timestamped
+     * @param maxAge how old a sample may be: the raw retention (an older one would be dropped at once)
+     */
+    TelemetryValidator(Duration maxFutureSkew, Duration maxAge) {
         this.maxFutureSkew = maxFutureSkew;
+        this.maxAge = maxAge;
     }
 
     /**
@@ -67,11 +73,15 @@ final class TelemetryValidator {
 
     private void checkTelemetry(Telemetry t, Instant now, Problems problems) {
         long latestAllowed = now.plus(maxFutureSkew).toEpochMilli();
+        long oldestAllowed = now.minus(maxAge).toEpochMilli();
         if (t.getTimestampMs() <= 0) {
             problems.add("timestamp_ms must be > 0, was " + t.getTimestampMs());
         } else if (t.getTimestampMs() > latestAllowed) {
             problems.add("timestamp_ms must not be later than now + " + maxFutureSkew + " (" + latestAllowed + "), was "
                     + t.getTimestampMs());
+        } else if (t.getTimestampMs() < oldestAllowed) {
+            problems.add("timestamp_ms must not be older than the retention, now - " + maxAge + " (" + oldestAllowed
+                    + "), was " + t.getTimestampMs());
         }
         if (t.getSeq() <= 0) {
             problems.add("seq must be in 1.." + Long.MAX_VALUE + ", was " + Long.toUnsignedString(t.getSeq()));

@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param from first instant included
  * @param to first instant excluded, after {@code from}
  * @param limit at most this many samples, positive
+ * @param afterTs with {@code afterSeq}: only samples after this one by (time, seq); {@code from} and 0 for all
  */
-record HistoryRequest(Vin vin, Instant from, Instant to, int limit) {
+record HistoryRequest(Vin vin, Instant from, Instant to, int limit, Instant afterTs, long afterSeq) {
 
     HistoryRequest {
         Objects.requireNonNull(vin, "vin");

@@ -69,7 +69,11 @@ final class QueryCodec {
                 new Vin(query.getVin()),
                 Instant.ofEpochMilli(query.getFromMs()),
                 Instant.ofEpochMilli(query.getToMs()),
-                query.getLimit()));
+                query.getLimit(),
+                query.getAfterTsMs() == 0 && query.getAfterSeq() == 0
+                        ? Instant.ofEpochMilli(query.getFromMs())
+                        : Instant.ofEpochMilli(query.getAfterTsMs()),
+                query.getAfterSeq()));
     }
 
     private Optional<String> problem(HistoryQuery query) {
@@ -87,6 +91,13 @@ final class QueryCodec {
         if (query.getFromMs() >= query.getToMs()) {
             return Optional.of(
                     "from_ms must be before to_ms, was from_ms " + query.getFromMs() + " and to_ms " + query.getToMs());
+        }
+        if (query.getAfterTsMs() < 0 || query.getAfterTsMs() > max) {
+            return Optional.of("after_ts_ms must be in 0.." + max + ", was " + query.getAfterTsMs());
+        }
+        if (query.getAfterSeq() < 0) {
+            return Optional.of("after_seq must be at most " + Long.MAX_VALUE + ", was "
+                    + Long.toUnsignedString(query.getAfterSeq()));
         }
         if (query.getLimit() < 1 || query.getLimit() > historyMaxLimit) {
             return Optional.of(

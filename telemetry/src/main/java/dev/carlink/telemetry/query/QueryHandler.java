@@ -88,7 +88,12 @@ public final class QueryHandler {
         queryThreads
                 .executeBlocking(
                         () -> repository.history(
-                                request.vin().value(), request.from(), request.to(), request.limit() + 1),
+                                request.vin().value(),
+                                request.from(),
+                                request.to(),
+                                request.afterTs(),
+                                request.afterSeq(),
+                                request.limit() + 1),
                         false)
                 .onComplete(done -> {
                     if (done.failed()) {

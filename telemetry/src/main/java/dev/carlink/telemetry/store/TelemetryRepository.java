@@ -6,6 +6,9 @@ import dev.carlink.proto.v1.Location;
 import dev.carlink.proto.v1.Telemetry;
 import dev.carlink.telemetry.SampleKey;
 import dev.carlink.telemetry.TelemetrySample;
+import dev.carlink.telemetry.series.LateSamples;
+import dev.carlink.telemetry.series.SeriesDialect;
+import dev.carlink.telemetry.series.SeriesStorage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -93,6 +96,7 @@ public final class TelemetryRepository {
                    odometer_km, range_km, low_voltage_battery_v, is_charging
             FROM telemetry.telemetry
             WHERE vin = ? AND ts >= ?::timestamptz AND ts < ?::timestamptz
+              AND (ts, seq) > (?::timestamptz, ?::int8)
             ORDER BY ts, seq
             LIMIT ?
             """;
@@ -100,14 +104,21 @@ public final class TelemetryRepository {
     private static final String SELECT_STORAGE_LAYOUT =
             "SELECT telemetry.storage_layout() AS layout, telemetry.timescaledb_status() AS timescaledb";
 
+    /** PostgreSQL's "no partition of relation found for row" (a check violation). */
+    private static final String CHECK_VIOLATION = "23514";
+
     private final DataSource dataSource;
+    private final SeriesDialect dialect;
 
     /**
      * @param dataSource a pool that resets a connection's auto-commit when it is returned (HikariCP
      *     does)
+     * @param dialect the storage layout (see {@link SeriesStorage#detect}): with plain partitions the writer
+     *     records late samples for the rollups and creates a missing partition on demand
      */
-    public TelemetryRepository(DataSource dataSource) {
+    public TelemetryRepository(DataSource dataSource, SeriesDialect dialect) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
     }
 
     /**
@@ -120,10 +131,31 @@ public final class TelemetryRepository {
      */
     public StoreResult store(List<TelemetrySample> samples, List<TelemetrySample> latestCandidates)
             throws SQLException {
+        try {
+            return storeOnce(samples, latestCandidates);
+        } catch (SQLException e) {
+            if (!CHECK_VIOLATION.equals(e.getSQLState()) || !dialect.refreshedByModule() || samples.isEmpty()) {
+                throw e;
+            }
+            // a sample in a day no partition covers yet (maintenance has not run since midnight): create, retry
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(true);
+                LateSamples.ensurePartitions(connection, oldest(samples), newest(samples));
+            }
+            return storeOnce(samples, latestCandidates);
+        }
+    }
+
+    private StoreResult storeOnce(List<TelemetrySample> samples, List<TelemetrySample> latestCandidates)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                Instant pending = dialect.refreshedByModule() ? LateSamples.lockPending(connection) : null;
                 Set<SampleKey> inserted = insertSamples(connection, samples);
+                if (pending != null) {
+                    LateSamples.record(connection, inserted, pending);
+                }
                 Set<String> advanced = upsertLatest(connection, latestCandidates);
                 connection.commit();
                 return new StoreResult(inserted, advanced);
@@ -154,16 +186,19 @@ public final class TelemetryRepository {
     }
 
     /**
-     * Samples of {@code vin} with a time in [from, to), oldest first (by time, then seq), at most
-     * {@code maxRows}.
+     * Samples of {@code vin} with a time in [from, to) and after ({@code afterTs}, {@code afterSeq}), oldest
+     * first (by time, then seq), at most {@code maxRows}. Pass {@code from} and 0 to start at {@code from}.
      */
-    public List<Telemetry> history(String vin, Instant from, Instant to, int maxRows) throws SQLException {
+    public List<Telemetry> history(String vin, Instant from, Instant to, Instant afterTs, long afterSeq, int maxRows)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(SELECT_HISTORY)) {
             statement.setString(1, vin);
             statement.setString(2, from.toString());
             statement.setString(3, to.toString());
-            statement.setInt(4, maxRows);
+            statement.setString(4, afterTs.toString());
+            statement.setLong(5, afterSeq);
+            statement.setInt(6, maxRows);
             statement.setFetchSize(Math.min(maxRows, 1_000));
             List<Telemetry> samples = new ArrayList<>();
             try (ResultSet row = statement.executeQuery()) {
@@ -175,8 +210,22 @@ public final class TelemetryRepository {
         }
     }
 
+    private static Instant oldest(List<TelemetrySample> samples) {
+        return Instant.ofEpochMilli(samples.stream()
+                .mapToLong(s -> s.telemetry().getTimestampMs())
+                .min()
+                .orElseThrow());
+    }
+
+    private static Instant newest(List<TelemetrySample> samples) {
+        return Instant.ofEpochMilli(samples.stream()
+                .mapToLong(s -> s.telemetry().getTimestampMs())
+                .max()
+                .orElseThrow());
+    }
+
     /** Whether the migrations made {@code telemetry.telemetry} a hypertable, and why (see V2). */
-    public StorageLayout storageLayout() throws SQLException {
+    public static StorageLayout storageLayout(DataSource dataSource) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(SELECT_STORAGE_LAYOUT);
                 ResultSet row = statement.executeQuery()) {

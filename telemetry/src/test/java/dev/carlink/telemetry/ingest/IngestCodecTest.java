@@ -15,7 +15,8 @@ class IngestCodecTest {
 
     private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
 
-    private final IngestCodec codec = new IngestCodec(new TelemetryValidator(Duration.ofMinutes(5)));
+    private final IngestCodec codec =
+            new IngestCodec(new TelemetryValidator(Duration.ofMinutes(5), Duration.ofDays(30)));
 
     @Test
     void decode_validIngest_givesTheSampleWithItsReceiveTime() {

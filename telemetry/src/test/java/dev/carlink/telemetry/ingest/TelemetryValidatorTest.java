@@ -27,7 +27,7 @@ class TelemetryValidatorTest {
     private static final long NOW_MS = NOW.toEpochMilli();
     private static final long LATEST_ALLOWED_MS = NOW_MS + Duration.ofMinutes(5).toMillis();
 
-    private final TelemetryValidator validator = new TelemetryValidator(Duration.ofMinutes(5));
+    private final TelemetryValidator validator = new TelemetryValidator(Duration.ofMinutes(5), Duration.ofDays(30));
 
     private static Telemetry.Builder sample() {
         return Samples.minimal(7, NOW_MS - 1_000);
@@ -54,7 +54,9 @@ class TelemetryValidatorTest {
 
     static Stream<Arguments> acceptedEdges() {
         return Stream.of(
-                edge("timestamp_ms 1", b -> b.setTimestampMs(1)),
+                edge(
+                        "timestamp_ms now - retention",
+                        b -> b.setTimestampMs(NOW_MS - Duration.ofDays(30).toMillis())),
                 edge("timestamp_ms now + skew", b -> b.setTimestampMs(LATEST_ALLOWED_MS)),
                 edge("seq 1", b -> b.setSeq(1)),
                 edge("seq max signed", b -> b.setSeq(Long.MAX_VALUE)),
@@ -183,6 +185,16 @@ class TelemetryValidatorTest {
         assertThat(check(telemetry))
                 .hasValue("timestamp_ms must not be later than now + PT5M (" + LATEST_ALLOWED_MS + "), was "
                         + (LATEST_ALLOWED_MS + 1));
+    }
+
+    @Test
+    void check_timestampOlderThanTheRetention_isRefused_andTheOldestKeptIsAccepted() {
+        long oldestAllowed = NOW_MS - Duration.ofDays(30).toMillis();
+
+        assertThat(check(sample().setTimestampMs(oldestAllowed).build())).isEmpty();
+        assertThat(check(sample().setTimestampMs(oldestAllowed - 1).build()))
+                .hasValue("timestamp_ms must not be older than the retention, now - PT720H (" + oldestAllowed
+                        + "), was " + (oldestAllowed - 1));
     }
 
     @Test

@@ -54,8 +54,45 @@ class QueryCodecTest {
         // when / then
         assertThat(codec.history(history(Samples.VIN, 1_000, 2_000, 1)))
                 .isEqualTo(new QueryCodec.Valid<>(new HistoryRequest(
-                        new Vin(Samples.VIN), Instant.ofEpochMilli(1_000), Instant.ofEpochMilli(2_000), 1)));
+                        new Vin(Samples.VIN),
+                        Instant.ofEpochMilli(1_000),
+                        Instant.ofEpochMilli(2_000),
+                        1,
+                        Instant.ofEpochMilli(1_000),
+                        0)));
         assertThat(codec.history(history(Samples.VIN, 0, 1, 10_000))).isInstanceOf(QueryCodec.Valid.class);
+    }
+
+    @Test
+    void history_withACursor_resumesAfterThatSample_andABadCursorIsRefused() {
+        Buffer next = Buffer.buffer(HistoryQuery.newBuilder()
+                .setVin(Samples.VIN)
+                .setFromMs(1_000)
+                .setToMs(2_000)
+                .setLimit(5)
+                .setAfterTsMs(1_500)
+                .setAfterSeq(42)
+                .build()
+                .toByteArray());
+        Buffer negative = Buffer.buffer(HistoryQuery.newBuilder()
+                .setVin(Samples.VIN)
+                .setFromMs(1_000)
+                .setToMs(2_000)
+                .setLimit(5)
+                .setAfterTsMs(-5)
+                .build()
+                .toByteArray());
+
+        assertThat(codec.history(next))
+                .isEqualTo(new QueryCodec.Valid<>(new HistoryRequest(
+                        new Vin(Samples.VIN),
+                        Instant.ofEpochMilli(1_000),
+                        Instant.ofEpochMilli(2_000),
+                        5,
+                        Instant.ofEpochMilli(1_500),
+                        42)));
+        assertThat(codec.history(negative))
+                .isEqualTo(new QueryCodec.Invalid<>("after_ts_ms must be in 0..253402300799999, was -5"));
     }
 
     @Test
