@@ -192,6 +192,22 @@ class HttpBadInputIT {
     }
 
     @Test
+    void historyWithABadBucketOrCursor_is400NamingIt() {
+        String base = "/api/v1/vehicles/" + ALICE_CAR + "/telemetry";
+
+        TelemetryHistoryAssertions.badField(system.get(alice, base + "?bucket=7m"), "bucket", "7m");
+        TelemetryHistoryAssertions.badField(
+                system.get(alice, base + "?bucket=1m&from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z"),
+                "bucket",
+                "at most 10000");
+        TelemetryHistoryAssertions.badField(system.get(alice, base + "?cursor=abc"), "cursor", "abc");
+        TelemetryHistoryAssertions.badField(system.get(alice, base + "?cursor=5.-1"), "cursor", "5.-1");
+        assertThat(system.get(bob, base + "?bucket=1h").status())
+                .as("another owner's car")
+                .isEqualTo(403);
+    }
+
+    @Test
     void oversizedBody_is413() {
         String huge = "{\"type\":\"CLIMATE_STOP\",\"pad\":\"" + "x".repeat(70_000) + "\"}";
 

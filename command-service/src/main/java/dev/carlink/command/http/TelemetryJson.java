@@ -1,10 +1,16 @@
 package dev.carlink.command.http;
 
+import dev.carlink.proto.SeriesBuckets;
+import dev.carlink.proto.bus.v1.SeriesBucket;
+import dev.carlink.proto.bus.v1.SeriesPage;
+import dev.carlink.proto.bus.v1.SignalSummary;
 import dev.carlink.proto.v1.CabinPosition;
 import dev.carlink.proto.v1.Door;
 import dev.carlink.proto.v1.Seat;
 import dev.carlink.proto.v1.Telemetry;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 
 /** A telemetry sample as JSON signals keyed by their COVESA VSS path; absent readings are left out. */
@@ -99,6 +105,39 @@ final class TelemetryJson {
                 .put("timestamp", Instant.ofEpochMilli(t.getTimestampMs()).toString())
                 .put("seq", t.getSeq())
                 .put("signals", signals(t));
+    }
+
+    /** A series page: each bucket with min/avg/max/count per signal that had values in it. */
+    static JsonObject series(String vin, SeriesPage page) {
+        JsonArray buckets = new JsonArray();
+        for (SeriesBucket bucket : page.getBucketsList()) {
+            JsonObject signals = new JsonObject();
+            for (SignalSummary s : bucket.getSignalsList()) {
+                signals.put(
+                        s.getSignal(),
+                        new JsonObject()
+                                .put("min", roundTo(s.getMin()))
+                                .put("avg", roundTo(s.getAvg()))
+                                .put("max", roundTo(s.getMax()))
+                                .put("count", s.getCount()));
+            }
+            buckets.add(new JsonObject()
+                    .put("start", Instant.ofEpochMilli(bucket.getStartMs()).toString())
+                    .put("samples", bucket.getSamples())
+                    .put("signals", signals));
+        }
+        Duration width = Duration.ofSeconds(page.getBucketS());
+        return new JsonObject()
+                .put("vin", vin)
+                .put("from", Instant.ofEpochMilli(page.getFromMs()).toString())
+                .put("to", Instant.ofEpochMilli(page.getToMs()).toString())
+                .put("bucket", SeriesBuckets.name(width))
+                .put("bucketSeconds", page.getBucketS())
+                .put("buckets", buckets);
+    }
+
+    private static double roundTo(double value) {
+        return Math.round(value * 1000.0) / 1000.0;
     }
 
     private static String position(CabinPosition position) {

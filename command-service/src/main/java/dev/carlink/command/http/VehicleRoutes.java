@@ -6,7 +6,9 @@ import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.vehicle.VehicleService;
 import dev.carlink.command.vehicle.VehicleView;
 import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.SeriesBuckets;
 import dev.carlink.proto.bus.v1.LatestState;
+import dev.carlink.proto.v1.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -18,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 /** Owners' and staff's view of cars: list, latest state with its age, history, and the live stream. */
 final class VehicleRoutes {
@@ -96,14 +99,16 @@ final class VehicleRoutes {
                 .put("signals", TelemetryJson.signals(state.getTelemetry()));
     }
 
+    /**
+     * History: raw samples by default ({@code bucket=raw}), paged by {@code cursor}; or, with {@code bucket}
+     * {@code auto} or a width ({@code 1m} .. {@code 1d}), min/avg/max per bucket of the numeric signals.
+     */
     private void history(RoutingContext ctx) {
         Instant to;
         Instant from;
-        int limit;
         try {
             to = instantParam(ctx, "to", clock.instant());
             from = instantParam(ctx, "from", to.minus(DEFAULT_HISTORY_WINDOW));
-            limit = intParam(ctx, "limit", DEFAULT_HISTORY_LIMIT);
         } catch (IllegalArgumentException e) {
             return;
         }
@@ -111,29 +116,82 @@ final class VehicleRoutes {
             Problem.badField(ctx, "from", "must be before to");
             return;
         }
+        String bucket = ctx.request().getParam("bucket", "raw");
+        if (!bucket.equals("raw")) {
+            series(ctx, from, to, bucket);
+            return;
+        }
+        int limit;
+        try {
+            limit = intParam(ctx, "limit", DEFAULT_HISTORY_LIMIT);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
         if (Duration.between(from, to).compareTo(MAX_HISTORY_WINDOW) > 0) {
-            Problem.badField(ctx, "from", "the window may span at most 31 days");
+            Problem.badField(ctx, "from", "raw samples may span at most 31 days; use a bucket for longer spans");
             return;
         }
         if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
             Problem.badField(ctx, "limit", "must be 1.." + MAX_HISTORY_LIMIT + ", was " + limit);
             return;
         }
+        long[] cursor = {0, 0};
+        String rawCursor = ctx.request().getParam("cursor");
+        if (rawCursor != null) {
+            Optional<long[]> parsed = HistoryCursor.parse(rawCursor);
+            if (parsed.isEmpty()) {
+                Problem.badField(ctx, "cursor", "must be the next value of a previous page, was '" + rawCursor + "'");
+                return;
+            }
+            cursor = parsed.get();
+        }
+        long afterTs = cursor[0];
+        long afterSeq = cursor[1];
         auth.whenReadable(ctx, vin -> telemetry
-                .history(vin, from, to, limit)
+                .history(vin, from, to, limit, afterTs, afterSeq)
                 .onSuccess(page -> {
                     JsonArray samples = new JsonArray();
                     page.getSamplesList().forEach(t -> samples.add(TelemetryJson.sample(t)));
-                    Responses.json(
-                            ctx,
-                            200,
-                            new JsonObject()
-                                    .put("vin", vin)
-                                    .put("from", from.toString())
-                                    .put("to", to.toString())
-                                    .put("truncated", page.getTruncated())
-                                    .put("samples", samples));
+                    JsonObject body = new JsonObject()
+                            .put("vin", vin)
+                            .put("from", from.toString())
+                            .put("to", to.toString())
+                            .put("bucket", "raw")
+                            .put("truncated", page.getTruncated())
+                            .put("samples", samples);
+                    if (page.getTruncated()) {
+                        Telemetry last = page.getSamples(page.getSamplesCount() - 1);
+                        body.put("next", HistoryCursor.of(last.getTimestampMs(), last.getSeq()));
+                    }
+                    Responses.json(ctx, 200, body);
                 })
+                .onFailure(ctx::fail));
+    }
+
+    private void series(RoutingContext ctx, Instant from, Instant to, String bucket) {
+        Duration width;
+        if (bucket.equals("auto")) {
+            width = SeriesBuckets.autoWidth(Duration.between(from, to));
+        } else {
+            Optional<Duration> named = SeriesBuckets.parse(bucket);
+            if (named.isEmpty()) {
+                Problem.badField(
+                        ctx,
+                        "bucket",
+                        "must be raw, auto or one of " + String.join(", ", SeriesBuckets.NAMES) + ", was '" + bucket
+                                + "'");
+                return;
+            }
+            width = named.get();
+        }
+        Optional<String> problem = SeriesBuckets.problem(from, to, width);
+        if (problem.isPresent()) {
+            Problem.badField(ctx, "bucket", problem.get());
+            return;
+        }
+        auth.whenReadable(ctx, vin -> telemetry
+                .series(vin, from, to, width)
+                .onSuccess(page -> Responses.json(ctx, 200, TelemetryJson.series(vin, page)))
                 .onFailure(ctx::fail));
     }
 

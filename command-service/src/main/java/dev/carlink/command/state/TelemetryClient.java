@@ -5,6 +5,8 @@ import dev.carlink.proto.BusAddress;
 import dev.carlink.proto.bus.v1.HistoryPage;
 import dev.carlink.proto.bus.v1.HistoryQuery;
 import dev.carlink.proto.bus.v1.LatestState;
+import dev.carlink.proto.bus.v1.SeriesPage;
+import dev.carlink.proto.bus.v1.SeriesQuery;
 import dev.carlink.proto.bus.v1.StateQuery;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,13 +39,18 @@ public final class TelemetryClient {
                         : Future.failedFuture(failure));
     }
 
-    /** Raw samples in [from, to), oldest first. */
-    public Future<HistoryPage> history(String vin, Instant from, Instant to, int limit) {
+    /**
+     * Raw samples in [from, to), oldest first; with a cursor ({@code afterTsMs} and {@code afterSeq} of the last
+     * sample of the previous page, both 0 for none), the samples after it.
+     */
+    public Future<HistoryPage> history(String vin, Instant from, Instant to, int limit, long afterTsMs, long afterSeq) {
         HistoryQuery query = HistoryQuery.newBuilder()
                 .setVin(vin)
                 .setFromMs(from.toEpochMilli())
                 .setToMs(to.toEpochMilli())
                 .setLimit(limit)
+                .setAfterTsMs(afterTsMs)
+                .setAfterSeq(afterSeq)
                 .build();
         return vertx.eventBus()
                 .<Buffer>request(BusAddress.TELEMETRY_QUERY_HISTORY, Buffer.buffer(query.toByteArray()), options)
@@ -52,6 +59,25 @@ public final class TelemetryClient {
                         return HistoryPage.parseFrom(reply.body().getBytes());
                     } catch (InvalidProtocolBufferException e) {
                         throw new IllegalStateException("telemetry answered an unreadable history page", e);
+                    }
+                });
+    }
+
+    /** Min/avg/max per bucket of the car's numeric signals in [from, to); a zero width lets telemetry choose. */
+    public Future<SeriesPage> series(String vin, Instant from, Instant to, Duration width) {
+        SeriesQuery query = SeriesQuery.newBuilder()
+                .setVin(vin)
+                .setFromMs(from.toEpochMilli())
+                .setToMs(to.toEpochMilli())
+                .setBucketS((int) width.toSeconds())
+                .build();
+        return vertx.eventBus()
+                .<Buffer>request(BusAddress.TELEMETRY_QUERY_SERIES, Buffer.buffer(query.toByteArray()), options)
+                .map(reply -> {
+                    try {
+                        return SeriesPage.parseFrom(reply.body().getBytes());
+                    } catch (InvalidProtocolBufferException e) {
+                        throw new IllegalStateException("telemetry answered an unreadable series page", e);
                     }
                 });
     }

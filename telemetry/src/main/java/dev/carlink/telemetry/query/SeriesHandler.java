@@ -2,6 +2,7 @@ package dev.carlink.telemetry.query;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.SeriesBuckets;
 import dev.carlink.proto.bus.v1.SeriesBucket;
 import dev.carlink.proto.bus.v1.SeriesPage;
 import dev.carlink.proto.bus.v1.SeriesQuery;
@@ -56,9 +57,9 @@ public final class SeriesHandler {
         Instant from = Instant.ofEpochMilli(query.getFromMs());
         Instant to = Instant.ofEpochMilli(query.getToMs());
         Duration width = query.getBucketS() == 0
-                ? BucketQueries.autoWidth(Duration.between(from, to))
+                ? SeriesBuckets.autoWidth(Duration.between(from, to))
                 : Duration.ofSeconds(Integer.toUnsignedLong(query.getBucketS()));
-        Optional<String> span = BucketQueries.problem(from, to, width);
+        Optional<String> span = SeriesBuckets.problem(from, to, width);
         if (span.isPresent()) {
             message.fail(QueryHandler.BAD_REQUEST, span.get());
             return;
@@ -101,8 +102,8 @@ public final class SeriesHandler {
     private static SeriesPage page(List<BucketQueries.Bucket> buckets, Instant from, Instant to, Duration width) {
         SeriesPage.Builder page = SeriesPage.newBuilder()
                 .setBucketS((int) width.toSeconds())
-                .setFromMs(BucketQueries.alignDown(from, width).toEpochMilli())
-                .setToMs(BucketQueries.alignUp(to, width).toEpochMilli());
+                .setFromMs(SeriesBuckets.alignDown(from, width).toEpochMilli())
+                .setToMs(SeriesBuckets.alignUp(to, width).toEpochMilli());
         for (BucketQueries.Bucket bucket : buckets) {
             SeriesBucket.Builder b = SeriesBucket.newBuilder()
                     .setStartMs(bucket.start().toEpochMilli())

@@ -131,36 +131,53 @@ public final class PlainPartitions implements SeriesDialect {
         return true;
     }
 
+    /**
+     * Rollup rows below the watermark, except for the car's invalidated range (late samples not rolled up
+     * again yet), which comes from raw rows, as does everything past the watermark. So a query is exact at any
+     * moment: right after a backfill of old samples as well as between refreshes. Each part is a range scan of
+     * one index.
+     */
     @Override
     public BucketQuery rollupRows(Tier tier) {
+        String w = interval(tier.width());
         String columns = "bucket, samples, " + SeriesSql.rollupColumns();
-        String raw = "SELECT date_bin(INTERVAL '1 minute', ts, " + ORIGIN + ") AS bucket, count(*)::int AS samples, "
-                + SeriesSql.aggregateRaw()
-                + " FROM telemetry.telemetry WHERE vin = ? AND ts >= greatest(?::timestamptz, "
-                + WATERMARK + ") AND ts < ?::timestamptz GROUP BY 1";
-        if (tier == Tier.MINUTE) {
-            return new BucketQuery(
-                    "SELECT " + columns
-                            + " FROM telemetry.rollup_1m WHERE vin = ? AND bucket >= ?::timestamptz AND bucket < least(?::timestamptz, "
-                            + WATERMARK + ") UNION ALL " + raw,
-                    List.of(Param.VIN, Param.FROM, Param.TO, Param.VIN, Param.FROM, Param.TO));
+        // the car's pending late range, widened to whole buckets of the tier; NULLs when there is none
+        String invalidated = "WITH inv AS (SELECT date_bin(" + w + ", min(lo), " + ORIGIN + ") AS lo, date_bin(" + w
+                + ", max(hi), " + ORIGIN + ") + " + w + " AS hi FROM telemetry.rollup_invalidation WHERE vin = ?) ";
+        String valid = " AND (inv.lo IS NULL OR bucket < inv.lo OR bucket >= inv.hi)";
+        String rawMinutes =
+                "SELECT date_bin(INTERVAL '1 minute', ts, " + ORIGIN + ") AS bucket, count(*)::int AS samples, "
+                        + SeriesSql.aggregateRaw() + " FROM telemetry.telemetry, inv WHERE vin = ? AND ";
+        String raw = rawMinutes + "ts >= greatest(?::timestamptz, " + WATERMARK + ") AND ts < ?::timestamptz GROUP BY 1"
+                + " UNION ALL " + rawMinutes + "ts >= greatest(?::timestamptz, coalesce(inv.lo, 'infinity'))"
+                + " AND ts < least(?::timestamptz, inv.hi, " + WATERMARK + ") GROUP BY 1";
+        List<Param> rawParams = List.of(Param.VIN, Param.FROM, Param.TO, Param.VIN, Param.FROM, Param.TO);
+        List<Param> params = new ArrayList<>(List.of(Param.VIN));
+        StringBuilder sql = new StringBuilder(invalidated);
+        if (tier == Tier.HOUR) {
+            sql.append("SELECT ")
+                    .append(columns)
+                    .append(" FROM telemetry.rollup_1h, inv WHERE vin = ?")
+                    .append(" AND bucket >= ?::timestamptz AND bucket < least(?::timestamptz, ")
+                    .append(HOUR_WATERMARK)
+                    .append(")")
+                    .append(valid)
+                    .append(" UNION ALL ");
+            params.addAll(List.of(Param.VIN, Param.FROM, Param.TO));
         }
-        return new BucketQuery(
-                "SELECT " + columns
-                        + " FROM telemetry.rollup_1h WHERE vin = ? AND bucket >= ?::timestamptz AND bucket < least(?::timestamptz, "
-                        + HOUR_WATERMARK + ") UNION ALL SELECT " + columns
-                        + " FROM telemetry.rollup_1m WHERE vin = ? AND bucket >= greatest(?::timestamptz, "
-                        + HOUR_WATERMARK
-                        + ") AND bucket < least(?::timestamptz, " + WATERMARK + ") UNION ALL " + raw,
-                List.of(
-                        Param.VIN,
-                        Param.FROM,
-                        Param.TO,
-                        Param.VIN,
-                        Param.FROM,
-                        Param.TO,
-                        Param.VIN,
-                        Param.FROM,
-                        Param.TO));
+        sql.append("SELECT ")
+                .append(columns)
+                .append(" FROM telemetry.rollup_1m, inv WHERE vin = ?")
+                .append(" AND bucket >= greatest(?::timestamptz, ")
+                .append(tier == Tier.HOUR ? HOUR_WATERMARK : "'-infinity'")
+                .append(") AND bucket < least(?::timestamptz, ")
+                .append(WATERMARK)
+                .append(")")
+                .append(valid)
+                .append(" UNION ALL ")
+                .append(raw);
+        params.addAll(List.of(Param.VIN, Param.FROM, Param.TO));
+        params.addAll(rawParams);
+        return new BucketQuery(sql.toString(), params);
     }
 }

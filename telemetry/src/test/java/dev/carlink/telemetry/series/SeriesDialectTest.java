@@ -3,6 +3,7 @@ package dev.carlink.telemetry.series;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.carlink.proto.SeriesBuckets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -95,13 +96,20 @@ class SeriesDialectTest {
         BucketQuery hours = new PlainPartitions().rollupRows(Tier.HOUR);
 
         assertThat(minutes.sql())
-                .contains("FROM telemetry.rollup_1m WHERE vin = ? AND bucket >= ?::timestamptz AND bucket <"
-                        + " least(?::timestamptz, (SELECT watermark FROM telemetry.rollup_state))")
-                .contains("FROM telemetry.telemetry WHERE vin = ? AND ts >= greatest(?::timestamptz, (SELECT"
-                        + " watermark FROM telemetry.rollup_state))");
-        assertThat(minutes.params()).hasSize(6);
-        assertThat(hours.sql()).contains("FROM telemetry.rollup_1h").contains("FROM telemetry.rollup_1m");
-        assertThat(hours.params()).hasSize(9);
+                .startsWith("WITH inv AS (SELECT date_bin(INTERVAL '60 seconds', min(lo)")
+                .contains("FROM telemetry.rollup_1m, inv WHERE vin = ? AND bucket >= greatest(?::timestamptz,"
+                        + " '-infinity') AND bucket < least(?::timestamptz, (SELECT watermark FROM"
+                        + " telemetry.rollup_state)) AND (inv.lo IS NULL OR bucket < inv.lo OR bucket >= inv.hi)")
+                .contains("FROM telemetry.telemetry, inv WHERE vin = ? AND ts >= greatest(?::timestamptz, (SELECT"
+                        + " watermark FROM telemetry.rollup_state))")
+                .contains("ts >= greatest(?::timestamptz, coalesce(inv.lo, 'infinity')) AND ts <"
+                        + " least(?::timestamptz, inv.hi, (SELECT watermark FROM telemetry.rollup_state))");
+        assertThat(minutes.params()).hasSize(10);
+        assertThat(hours.sql())
+                .startsWith("WITH inv AS (SELECT date_bin(INTERVAL '3600 seconds', min(lo)")
+                .contains("FROM telemetry.rollup_1h")
+                .contains("FROM telemetry.rollup_1m");
+        assertThat(hours.params()).hasSize(13);
     }
 
     @Test
@@ -122,21 +130,21 @@ class SeriesDialectTest {
 
     @Test
     void autoWidth_givesAtMost720Buckets_withTheSmallestWidthThatDoes() {
-        assertThat(BucketQueries.autoWidth(Duration.ofHours(12))).isEqualTo(Duration.ofMinutes(1));
-        assertThat(BucketQueries.autoWidth(Duration.ofDays(1))).isEqualTo(Duration.ofMinutes(5));
-        assertThat(BucketQueries.autoWidth(Duration.ofDays(30))).isEqualTo(Duration.ofHours(1));
-        assertThat(BucketQueries.autoWidth(Duration.ofDays(3650))).isEqualTo(Duration.ofDays(1));
+        assertThat(SeriesBuckets.autoWidth(Duration.ofHours(12))).isEqualTo(Duration.ofMinutes(1));
+        assertThat(SeriesBuckets.autoWidth(Duration.ofDays(1))).isEqualTo(Duration.ofMinutes(5));
+        assertThat(SeriesBuckets.autoWidth(Duration.ofDays(30))).isEqualTo(Duration.ofHours(1));
+        assertThat(SeriesBuckets.autoWidth(Duration.ofDays(3650))).isEqualTo(Duration.ofDays(1));
     }
 
     @Test
     void aWidthNotOffered_orTooManyBuckets_isNamed() {
         java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
-        assertThat(BucketQueries.problem(t, t.plusSeconds(3600), Duration.ofSeconds(42)))
+        assertThat(SeriesBuckets.problem(t, t.plusSeconds(3600), Duration.ofSeconds(42)))
                 .hasValueSatisfying(
                         p -> assertThat(p).contains("bucket must be one of").contains("42 s"));
-        assertThat(BucketQueries.problem(t, t.plus(Duration.ofDays(30)), Duration.ofMinutes(1)))
-                .hasValueSatisfying(p -> assertThat(p).contains("43200 buckets"));
-        assertThat(BucketQueries.problem(t, t.plus(Duration.ofDays(1)), Duration.ofMinutes(1)))
+        assertThat(SeriesBuckets.problem(t, t.plus(Duration.ofDays(30)), Duration.ofMinutes(1)))
+                .hasValueSatisfying(p -> assertThat(p).contains("43200 buckets of 1m"));
+        assertThat(SeriesBuckets.problem(t, t.plus(Duration.ofDays(1)), Duration.ofMinutes(1)))
                 .isEmpty();
     }
 

@@ -329,7 +329,8 @@ class TimeSeriesIT {
         Map<Instant, Expected> out = new TreeMap<>();
         for (Telemetry t : samples) {
             Expected e = out.computeIfAbsent(
-                    BucketQueries.alignDown(Instant.ofEpochMilli(t.getTimestampMs()), width), k -> new Expected());
+                    dev.carlink.proto.SeriesBuckets.alignDown(Instant.ofEpochMilli(t.getTimestampMs()), width),
+                    k -> new Expected());
             e.samples++;
             e.cabinMin = Math.min(e.cabinMin, t.getCabinTemperatureC());
             e.cabinMax = Math.max(e.cabinMax, t.getCabinTemperatureC());
