@@ -61,7 +61,8 @@ public final class CarlinkServer implements AutoCloseable {
             new ProcessorMetrics().bindTo(metrics);
             new JvmGcMetrics().bindTo(metrics);
 
-            TelemetryVerticle telemetry = new TelemetryVerticle(ds, config.telemetry(), metrics, clock);
+            TelemetryVerticle telemetry =
+                    new TelemetryVerticle(ds, config.telemetry(), config.telemetryStorage(), metrics, clock);
             CommandServiceVerticle command = new CommandServiceVerticle(ds, config.command(), metrics, clock);
             GatewayVerticle gateway = new GatewayVerticle(config.gateway(), metrics, clock);
             vertx.deployVerticle(telemetry)

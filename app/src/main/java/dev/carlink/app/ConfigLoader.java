@@ -4,11 +4,14 @@ import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.CommandServiceConfig.BootstrapUser;
 import dev.carlink.gateway.GatewayConfig;
 import dev.carlink.telemetry.TelemetryConfig;
+import dev.carlink.telemetry.series.SeriesConfig;
+import dev.carlink.telemetry.series.SignalGroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +54,18 @@ public final class ConfigLoader {
         d.put("telemetry.batch-max-size", String.valueOf(TelemetryConfig.DEFAULT_BATCH_MAX_SIZE));
         d.put("telemetry.batch-max-delay", TelemetryConfig.DEFAULT_BATCH_MAX_DELAY.toMillis() + "ms");
         d.put("telemetry.max-pending", String.valueOf(TelemetryConfig.DEFAULT_MAX_PENDING));
+        SeriesConfig series = SeriesConfig.defaults();
+        d.put("telemetry.retention.raw", series.rawRetention().toDays() + "d");
+        d.put("telemetry.retention.minutes", series.minuteRetention().toDays() + "d");
+        d.put("telemetry.retention.hours", series.hourRetention().toDays() + "d");
+        d.put("telemetry.retention.location", "");
+        d.put(
+                "telemetry.retention.driver-monitoring",
+                series.retentionOf(SignalGroup.DRIVER_MONITORING).toDays() + "d");
+        d.put("telemetry.rollup.refresh-interval", series.refreshInterval().toSeconds() + "s");
+        d.put("telemetry.rollup.lag", series.refreshLag().toSeconds() + "s");
+        d.put("telemetry.maintenance-interval", series.maintenanceInterval().toMinutes() + "m");
+        d.put("telemetry.expected-rows-per-second", String.valueOf(series.expectedRowsPerSecond()));
         d.put("auth.token-ttl", CommandServiceConfig.DEFAULT_TOKEN_TTL.toHours() + "h");
         d.put("auth.hash-iterations", String.valueOf(CommandServiceConfig.DEFAULT_PASSWORD_HASH_ITERATIONS));
         d.put("auth.admin-password", "");
@@ -206,6 +221,23 @@ public final class ConfigLoader {
                             integer("telemetry.max-pending"),
                             telemetryDefaults.historyMaxLimit(),
                             telemetryDefaults.maxFutureSkew()));
+            SeriesConfig telemetryStorage = section("telemetry", () -> {
+                Duration raw = duration("telemetry.retention.raw");
+                Map<SignalGroup, Duration> groups = new EnumMap<>(SignalGroup.class);
+                for (SignalGroup group : SignalGroup.values()) {
+                    String key = "telemetry.retention." + group.key();
+                    groups.put(group, values.get(key).isBlank() ? raw : duration(key));
+                }
+                return new SeriesConfig(
+                        raw,
+                        duration("telemetry.retention.minutes"),
+                        duration("telemetry.retention.hours"),
+                        groups,
+                        duration("telemetry.rollup.refresh-interval"),
+                        duration("telemetry.rollup.lag"),
+                        duration("telemetry.maintenance-interval"),
+                        integer("telemetry.expected-rows-per-second"));
+            });
             boolean demoEnabled = bool("demo.enabled");
             DemoConfig demo = section(
                     "demo",
@@ -243,7 +275,7 @@ public final class ConfigLoader {
                                     duration("schedules.grace-period"),
                                     defaults.schedules().batchSize(),
                                     defaults.schedules().claimLease())));
-            return new AppConfig(database, gateway, telemetry, command, demo);
+            return new AppConfig(database, gateway, telemetry, telemetryStorage, command, demo);
         }
 
         private <T> T section(String name, java.util.function.Supplier<T> build) {

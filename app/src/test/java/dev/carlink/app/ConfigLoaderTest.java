@@ -3,6 +3,7 @@ package dev.carlink.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.carlink.telemetry.series.SignalGroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +78,29 @@ class ConfigLoaderTest {
                 .hasMessageContaining("70000")
                 .hasMessageContaining("demo.fleet-size must be a whole number, was 'many'")
                 .hasMessageContaining("telemetry.batch-max-delay");
+    }
+
+    @Test
+    void telemetryRetention_perTierAndSignalGroup_hasDefaults_andCanBeSet() {
+        AppConfig defaults = ConfigLoader.load(Optional.empty(), Map.of(), new Properties());
+        assertThat(defaults.telemetryStorage().rawRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(defaults.telemetryStorage().retentionOf(SignalGroup.LOCATION))
+                .isEqualTo(Duration.ofDays(30));
+        assertThat(defaults.telemetryStorage().retentionOf(SignalGroup.DRIVER_MONITORING))
+                .isEqualTo(Duration.ofDays(7));
+
+        AppConfig set = ConfigLoader.load(
+                Optional.empty(),
+                Map.of("CARLINK_TELEMETRY_RETENTION_LOCATION", "3d"),
+                props("carlink.telemetry.retention.raw", "90d", "carlink.telemetry.rollup.lag", "30s"));
+
+        assertThat(set.telemetryStorage().rawRetention()).isEqualTo(Duration.ofDays(90));
+        assertThat(set.telemetryStorage().minuteRetention()).isEqualTo(Duration.ofDays(180));
+        assertThat(set.telemetryStorage().retentionOf(SignalGroup.LOCATION)).isEqualTo(Duration.ofDays(3));
+        assertThat(set.telemetryStorage().refreshLag()).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Optional.empty(), Map.of(), props("carlink.telemetry.retention.driver-monitoring", "60d")))
+                .hasMessageContaining("retention of driver-monitoring must be PT1H..rawRetention");
     }
 
     @Test

@@ -68,6 +68,7 @@ public final class TestSystem implements AutoCloseable {
                 config.database(),
                 new GatewayConfig(g.host(), mqtt, g.maxMessageSize(), g.busTimeout(), g.gatewayId()),
                 config.telemetry(),
+                config.telemetryStorage(),
                 config.command().withHttp("127.0.0.1", http),
                 config.demo());
         server = CarlinkServer.start(samePorts, clock);
@@ -101,6 +102,7 @@ public final class TestSystem implements AutoCloseable {
                     new DatabaseConfig(Optional.empty(), "postgres", "", dir, DatabaseConfig.DEFAULT_POOL_SIZE, 0),
                     gateway,
                     TelemetryConfig.defaults(),
+                    dev.carlink.telemetry.series.SeriesConfig.defaults(),
                     command,
                     new DemoConfig(false, 0, Duration.ofSeconds(1), 1));
             return new TestSystem(CarlinkServer.start(config, clock), config, dir, clock);
