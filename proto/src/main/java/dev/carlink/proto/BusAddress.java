@@ -29,6 +29,9 @@ public final class BusAddress {
     /** Request {@code HistoryQuery}, reply {@code HistoryPage}. Served by telemetry. */
     public static final String TELEMETRY_QUERY_HISTORY = "carlink.telemetry.query.history";
 
+    /** Request {@code FleetQuery}, reply {@code FleetPage}: cars whose latest state matches. Served by telemetry. */
+    public static final String TELEMETRY_QUERY_FLEET = "carlink.telemetry.query.fleet";
+
     /** Request {@code SeriesQuery}, reply {@code SeriesPage} (min/avg/max per bucket). Served by telemetry. */
     public static final String TELEMETRY_QUERY_SERIES = "carlink.telemetry.query.series";
 

@@ -3,6 +3,7 @@ package dev.carlink.telemetry;
 import dev.carlink.telemetry.series.V3__TimeSeriesLayout;
 import dev.carlink.telemetry.store.StorageLayout;
 import dev.carlink.telemetry.store.TelemetryRepository;
+import dev.carlink.telemetry.store.V4__FleetFacts;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -40,7 +41,7 @@ public final class TelemetrySchema {
                 .createSchemas(true)
                 .table("flyway_schema_history")
                 .locations(MIGRATIONS)
-                .javaMigrations(new V3__TimeSeriesLayout())
+                .javaMigrations(new V3__TimeSeriesLayout(), new V4__FleetFacts())
                 .load()
                 .migrate();
         log.info(

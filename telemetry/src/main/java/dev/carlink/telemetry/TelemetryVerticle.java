@@ -2,6 +2,7 @@ package dev.carlink.telemetry;
 
 import dev.carlink.proto.BusAddress;
 import dev.carlink.telemetry.ingest.IngestHandler;
+import dev.carlink.telemetry.query.FleetHandler;
 import dev.carlink.telemetry.query.QueryHandler;
 import dev.carlink.telemetry.query.SeriesHandler;
 import dev.carlink.telemetry.series.BucketQueries;
@@ -9,6 +10,7 @@ import dev.carlink.telemetry.series.SeriesConfig;
 import dev.carlink.telemetry.series.SeriesDialect;
 import dev.carlink.telemetry.series.SeriesJobs;
 import dev.carlink.telemetry.series.SeriesStorage;
+import dev.carlink.telemetry.store.FleetQueries;
 import dev.carlink.telemetry.store.TelemetryRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -95,6 +97,7 @@ public final class TelemetryVerticle extends VerticleBase {
         ingest = new IngestHandler(vertx, writerThread, repository, config, series.rawRetention(), registry, clock);
         QueryHandler query = new QueryHandler(queryThreads, repository, config);
         SeriesHandler seriesQueries = new SeriesHandler(queryThreads, new BucketQueries(dataSource, dialect));
+        FleetHandler fleet = new FleetHandler(queryThreads, new FleetQueries(dataSource));
         jobs = new SeriesJobs(vertx, storageThread, storage, registry, clock);
         jobs.start();
 
@@ -103,6 +106,7 @@ public final class TelemetryVerticle extends VerticleBase {
         consumers.add(bus.consumer(BusAddress.TELEMETRY_QUERY_LATEST, query::latest));
         consumers.add(bus.consumer(BusAddress.TELEMETRY_QUERY_HISTORY, query::history));
         consumers.add(bus.consumer(BusAddress.TELEMETRY_QUERY_SERIES, seriesQueries::series));
+        consumers.add(bus.consumer(BusAddress.TELEMETRY_QUERY_FLEET, fleet::fleet));
         List<Future<Void>> registered = new ArrayList<>();
         for (MessageConsumer<Object> consumer : consumers) {
             registered.add(consumer.completion());

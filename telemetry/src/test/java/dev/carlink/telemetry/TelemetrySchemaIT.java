@@ -35,8 +35,8 @@ class TelemetrySchemaIT {
                 .isZero();
         assertThat(db.queryLong("SELECT count(*) FROM telemetry.flyway_schema_history WHERE success"
                         + " AND version IS NOT NULL"))
-                .as("V1 tables, V2 TimescaleDB decision, V3 time-series layout")
-                .isEqualTo(3);
+                .as("V1 tables, V2 TimescaleDB decision, V3 time-series layout, V4 fleet columns")
+                .isEqualTo(4);
         assertThat(db.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'telemetry'"
                         + " AND table_name IN ('rollup_1m', 'rollup_1h', 'rollup_state', 'rollup_invalidation',"
                         + " 'group_retention')"))

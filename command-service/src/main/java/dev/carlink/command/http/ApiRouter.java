@@ -71,6 +71,7 @@ public final class ApiRouter {
         new CommandRoutes(auth, s.commands(), new RateLimiter(s.clock()), s.rateLimits(), s.metrics()).mount(api);
         new ScheduleRoutes(auth, s.schedules(), s.clock()).mount(api);
         new TaskRoutes(s.tasks()).mount(api);
+        new FleetRoutes(s.telemetry(), s.clock()).mount(api);
         new AdminRoutes(s.vehicles()).mount(api);
         keys.mountAdmin(api);
         new AuditRoutes(s.commands()).mount(api);

@@ -19,7 +19,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** Owners' and staff's view of cars: list, latest state with its age, history, and the live stream. */
@@ -107,8 +106,8 @@ final class VehicleRoutes {
         Instant to;
         Instant from;
         try {
-            to = instantParam(ctx, "to", clock.instant());
-            from = instantParam(ctx, "from", to.minus(DEFAULT_HISTORY_WINDOW));
+            to = QueryParams.instant(ctx, "to", clock.instant());
+            from = QueryParams.instant(ctx, "from", to.minus(DEFAULT_HISTORY_WINDOW));
         } catch (IllegalArgumentException e) {
             return;
         }
@@ -123,7 +122,7 @@ final class VehicleRoutes {
         }
         int limit;
         try {
-            limit = intParam(ctx, "limit", DEFAULT_HISTORY_LIMIT);
+            limit = QueryParams.integer(ctx, "limit", DEFAULT_HISTORY_LIMIT);
         } catch (IllegalArgumentException e) {
             return;
         }
@@ -261,29 +260,4 @@ final class VehicleRoutes {
     }
 
     /** Reads an ISO-8601 instant query parameter; on a bad one answers 400 and throws. */
-    private static Instant instantParam(RoutingContext ctx, String name, Instant fallback) {
-        String raw = ctx.request().getParam(name);
-        if (raw == null) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(raw);
-        } catch (DateTimeParseException e) {
-            Problem.badField(ctx, name, "must be an ISO-8601 instant such as 2026-01-31T08:00:00Z, was " + raw);
-            throw new IllegalArgumentException(name);
-        }
-    }
-
-    private static int intParam(RoutingContext ctx, String name, int fallback) {
-        String raw = ctx.request().getParam(name);
-        if (raw == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            Problem.badField(ctx, name, "must be a whole number, was " + raw);
-            throw new IllegalArgumentException(name);
-        }
-    }
 }

@@ -2,6 +2,8 @@ package dev.carlink.command.state;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.bus.v1.FleetPage;
+import dev.carlink.proto.bus.v1.FleetQuery;
 import dev.carlink.proto.bus.v1.HistoryPage;
 import dev.carlink.proto.bus.v1.HistoryQuery;
 import dev.carlink.proto.bus.v1.LatestState;
@@ -78,6 +80,19 @@ public final class TelemetryClient {
                         return SeriesPage.parseFrom(reply.body().getBytes());
                     } catch (InvalidProtocolBufferException e) {
                         throw new IllegalStateException("telemetry answered an unreadable series page", e);
+                    }
+                });
+    }
+
+    /** The cars whose latest state matches {@code query}, by VIN. */
+    public Future<FleetPage> fleet(FleetQuery query) {
+        return vertx.eventBus()
+                .<Buffer>request(BusAddress.TELEMETRY_QUERY_FLEET, Buffer.buffer(query.toByteArray()), options)
+                .map(reply -> {
+                    try {
+                        return FleetPage.parseFrom(reply.body().getBytes());
+                    } catch (InvalidProtocolBufferException e) {
+                        throw new IllegalStateException("telemetry answered an unreadable fleet page", e);
                     }
                 });
     }

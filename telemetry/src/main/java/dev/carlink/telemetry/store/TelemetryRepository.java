@@ -65,17 +65,19 @@ public final class TelemetryRepository {
      */
     private static final String UPSERT_LATEST =
             """
-            INSERT INTO telemetry.latest_state AS latest (vin, ts, seq, received_at, sample)
-            SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::int8[], ?::timestamptz[], ?::bytea[])
+            INSERT INTO telemetry.latest_state AS latest (vin, ts, seq, received_at, sample, %s)
+            SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::int8[], ?::timestamptz[], ?::bytea[], %s)
             ON CONFLICT (vin) DO UPDATE
                 SET ts = excluded.ts,
                     seq = excluded.seq,
                     received_at = excluded.received_at,
                     sample = excluded.sample,
-                    updated_at = now()
+                    updated_at = now(),
+                    %s
                 WHERE (latest.ts, latest.seq) < (excluded.ts, excluded.seq)
             RETURNING vin
-            """;
+            """
+                    .formatted(FleetFactsSql.COLUMNS, FleetFactsSql.ARRAY_PARAMS, FleetFactsSql.ASSIGN_FROM_EXCLUDED);
 
     private static final String SELECT_LATEST =
             """
@@ -354,6 +356,7 @@ public final class TelemetryRepository {
         Long[] seq = new Long[n];
         String[] receivedAt = new String[n];
         byte[][] sample = new byte[n][];
+        List<FleetFacts> facts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             TelemetrySample candidate = candidates.get(i);
             vin[i] = candidate.vin().value();
@@ -361,6 +364,7 @@ public final class TelemetryRepository {
             seq[i] = candidate.telemetry().getSeq();
             receivedAt[i] = candidate.receivedAt().toString();
             sample[i] = candidate.telemetry().toByteArray();
+            facts.add(FleetFacts.of(candidate.telemetry()));
         }
         try (PreparedStatement statement = connection.prepareStatement(UPSERT_LATEST)) {
             statement.setArray(1, connection.createArrayOf("text", vin));
@@ -368,6 +372,7 @@ public final class TelemetryRepository {
             statement.setArray(3, connection.createArrayOf("int8", seq));
             statement.setArray(4, connection.createArrayOf("text", receivedAt));
             statement.setArray(5, connection.createArrayOf("bytea", sample));
+            FleetFactsSql.bind(connection, statement, 6, facts);
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     advanced.add(row.getString("vin"));
@@ -458,7 +463,7 @@ public final class TelemetryRepository {
         return t.build();
     }
 
-    private static Telemetry parseSample(byte[] bytes, String vin) throws SQLException {
+    static Telemetry parseSample(byte[] bytes, String vin) throws SQLException {
         try {
             return Telemetry.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {

@@ -266,7 +266,7 @@ class TimeSeriesIT {
     }
 
     @Test
-    void migratingADatabaseWithV2Data_movesEveryRowIntoTheDailyPartitions() throws Exception {
+    void migratingADatabaseWithV2Data_movesEveryRowIntoTheDailyPartitions_andFillsTheFleetColumns() throws Exception {
         try (TestDatabase own = TestDatabase.startEmpty()) {
             Flyway.configure()
                     .dataSource(own.pool())
@@ -280,6 +280,19 @@ class TimeSeriesIT {
             own.execute("INSERT INTO telemetry.telemetry (vin, seq, ts, received_at, cabin_temperature_c)"
                     + " SELECT 'WVWZZZ1JZXW000105', g, now() - g * INTERVAL '1 hour', now(), 20 FROM generate_series(1,"
                     + " 100) g");
+            try (java.sql.Connection c = own.pool().getConnection();
+                    java.sql.PreparedStatement ps =
+                            c.prepareStatement("INSERT INTO telemetry.latest_state (vin, ts, seq,"
+                                    + " received_at, sample) VALUES ('WVWZZZ1JZXW000105', now(), 1, now(), ?)")) {
+                ps.setBytes(
+                        1,
+                        Samples.minimal(1, System.currentTimeMillis())
+                                .setCabinTemperatureC(47.5f)
+                                .setSelectedGear(126)
+                                .build()
+                                .toByteArray());
+                ps.executeUpdate();
+            }
 
             TelemetrySchema.migrate(own.pool());
 
@@ -290,6 +303,10 @@ class TimeSeriesIT {
                     .isBetween(5L, 6L);
             assertThat(own.queryString("SELECT to_regclass('telemetry.telemetry_unpartitioned')::text"))
                     .isNull();
+            assertThat(own.queryString(
+                            "SELECT cabin_temperature_c || ' ' || selected_gear FROM telemetry.latest_state"))
+                    .as("V4 filled the fleet columns from the stored sample")
+                    .isEqualTo("47.5 126");
         }
     }
 
