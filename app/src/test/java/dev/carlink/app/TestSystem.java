@@ -74,7 +74,7 @@ public final class TestSystem implements AutoCloseable {
         server = CarlinkServer.start(samePorts, clock);
     }
 
-    static TestSystem start() {
+    public static TestSystem start() {
         return start(c -> c);
     }
 

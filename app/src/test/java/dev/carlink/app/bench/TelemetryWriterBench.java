@@ -14,8 +14,6 @@ import dev.carlink.telemetry.store.TelemetryRepository;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,14 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
 
 /**
  * The telemetry writer alone, against a raw COPY of the same rows. The writer is the production path
@@ -73,9 +68,9 @@ class TelemetryWriterBench {
                 assertThat(count(pool, "telemetry.telemetry"))
                         .as("rows the writer stored")
                         .isEqualTo(samples.size());
-                List<byte[]> chunks = exported(pool, batch);
+                List<byte[]> chunks = RawCopy.export(pool, "telemetry.telemetry", batch);
                 execute(pool, "CHECKPOINT");
-                double copy = timeCopy(pool, chunks);
+                double copy = RawCopy.load(pool, "telemetry.copy_baseline", chunks);
                 assertThat(count(pool, "telemetry.copy_baseline"))
                         .as("rows COPY loaded")
                         .isEqualTo(samples.size());
@@ -96,44 +91,6 @@ class TelemetryWriterBench {
             repository.store(slice, newestPerCar(slice));
         }
         return samples.size() / Units.seconds(System.nanoTime() - start);
-    }
-
-    /** Rows per second through COPY FROM STDIN, one transaction per chunk. */
-    private static double timeCopy(HikariDataSource pool, List<byte[]> chunks) throws Exception {
-        try (Connection c = pool.getConnection()) {
-            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-            c.setAutoCommit(false);
-            long rows = 0;
-            long start = System.nanoTime();
-            for (byte[] chunk : chunks) {
-                rows += copy.copyIn("COPY telemetry.copy_baseline FROM STDIN", new ByteArrayInputStream(chunk));
-                c.commit();
-            }
-            return rows / Units.seconds(System.nanoTime() - start);
-        }
-    }
-
-    /** The stored rows as COPY text, cut into chunks of {@code batch} rows (not timed). */
-    private static List<byte[]> exported(HikariDataSource pool, int batch) throws Exception {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        try (Connection c = pool.getConnection()) {
-            c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY telemetry.telemetry TO STDOUT", all);
-        }
-        byte[] bytes = all.toByteArray();
-        List<byte[]> chunks = new ArrayList<>();
-        int start = 0;
-        int rows = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '\n' && ++rows == batch) {
-                chunks.add(Arrays.copyOfRange(bytes, start, i + 1));
-                start = i + 1;
-                rows = 0;
-            }
-        }
-        if (start < bytes.length) {
-            chunks.add(Arrays.copyOfRange(bytes, start, bytes.length));
-        }
-        return chunks;
     }
 
     /** What the ingest's batch plan hands the store: per car, the newest sample of the batch. */
