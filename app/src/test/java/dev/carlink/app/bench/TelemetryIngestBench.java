@@ -157,7 +157,11 @@ class TelemetryIngestBench {
                 }
                 Histogram relay = subscriber.takeLatency();
                 Run run = run(
-                        "mosquitto", rate, m, subscriber.received() - before, relay.getValueAtPercentile(99) / 1000.0);
+                        "mosquitto",
+                        new Measured(m.report(), m.cpuPercent(), broker.residentMb()),
+                        rate,
+                        subscriber.received() - before,
+                        relay.getValueAtPercentile(99) / 1000.0);
                 progress(run.line());
                 runs.add(run);
             }
