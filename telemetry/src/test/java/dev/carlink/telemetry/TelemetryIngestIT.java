@@ -204,7 +204,8 @@ class TelemetryIngestIT {
                 .isZero();
         assertThat(counter(meters, "carlink.telemetry.samples.stored")).isEqualTo(cars * samplesPerCar);
         assertThat(meters.get("carlink.telemetry.batch.commit").timer().count())
-                .isGreaterThanOrEqualTo(cars * samplesPerCar / 200);
+                .as("batches of at most 200, merged into fewer writes while the writer was busy")
+                .isBetween(1L, (long) cars * samplesPerCar / 200);
         await().until(() -> pending(meters) == 0);
     }
 

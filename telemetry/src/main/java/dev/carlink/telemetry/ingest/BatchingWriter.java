@@ -56,6 +56,9 @@ final class BatchingWriter {
         }
     }
 
+    /** Waiting batches merge into one write of at most this many batches (and at most the size ceiling). */
+    static final int MERGE_FACTOR = 10;
+
     private static final Logger log = LoggerFactory.getLogger(BatchingWriter.class);
 
     private record Pending(TelemetrySample sample, Promise<Outcome> promise) {}
@@ -90,7 +93,10 @@ final class BatchingWriter {
         this.metrics = metrics;
         this.stateAdvanced = stateAdvanced;
         this.batcher = new IngestBatcher<>(
-                config.batchMaxSize(), config.batchMaxDelay().toNanos(), config.maxPending());
+                config.batchMaxSize(),
+                Math.min(TelemetryConfig.BATCH_SIZE_CEILING, config.batchMaxSize() * MERGE_FACTOR),
+                config.batchMaxDelay().toNanos(),
+                config.maxPending());
     }
 
     /**

@@ -13,8 +13,10 @@ import java.util.OptionalLong;
  *
  * <p>Items go into an open batch. The open batch is sealed when it holds {@code maxSize} items, or is
  * handed out once {@code maxDelay} has passed since its first item. At most one batch is in flight (the
- * writer is one thread, so a second would only wait); while it is, new items keep filling batches, which
- * the next {@link #takeReady} hands out in arrival order. {@link #pending()} counts every item accepted
+ * writer is one thread, so a second would only wait); while it is, new items keep filling batches. When the
+ * writer is free again and batches wait, the next {@link #takeReady} merges them, in arrival order, into one
+ * write of at most {@code maxMergedSize} items: under load the writer's transactions grow, so each row costs
+ * less (fewer statements and commits, one latest-state row per car per write). {@link #pending()} counts every item accepted
  * and not yet {@linkplain #complete completed}; past {@code maxPending} {@link #offer} refuses.
  *
  * @param <T> the queued item
@@ -22,6 +24,7 @@ import java.util.OptionalLong;
 final class IngestBatcher<T> {
 
     private final int maxSize;
+    private final int maxMergedSize;
     private final long maxDelayNanos;
     private final int maxPending;
 
@@ -31,9 +34,13 @@ final class IngestBatcher<T> {
     private List<T> inFlight;
     private int pending;
 
-    IngestBatcher(int maxSize, long maxDelayNanos, int maxPending) {
+    IngestBatcher(int maxSize, int maxMergedSize, long maxDelayNanos, int maxPending) {
         if (maxSize < 1) {
             throw new IllegalArgumentException("maxSize must be >= 1, was " + maxSize);
+        }
+        if (maxMergedSize < maxSize) {
+            throw new IllegalArgumentException(
+                    "maxMergedSize must be >= maxSize (" + maxSize + "), was " + maxMergedSize);
         }
         if (maxDelayNanos < 0) {
             throw new IllegalArgumentException("maxDelayNanos must be >= 0, was " + maxDelayNanos);
@@ -42,6 +49,7 @@ final class IngestBatcher<T> {
             throw new IllegalArgumentException("maxPending must be >= maxSize (" + maxSize + "), was " + maxPending);
         }
         this.maxSize = maxSize;
+        this.maxMergedSize = maxMergedSize;
         this.maxDelayNanos = maxDelayNanos;
         this.maxPending = maxPending;
     }
@@ -67,9 +75,10 @@ final class IngestBatcher<T> {
     }
 
     /**
-     * The next batch to write, if one is ready and none is in flight: a full batch first, else the open
-     * batch once it is old enough. The returned batch is in flight until {@link #complete}; the caller
-     * must not change it.
+     * The next batch to write, if one is ready and none is in flight: the full batches waiting, merged up to
+     * {@code maxMergedSize} items (the open batch too when there is room: it would only wait), else the open
+     * batch once it is old enough. The returned batch is in flight until {@link #complete}; the caller must
+     * not change it.
      */
     Optional<List<T>> takeReady(long nowNanos) {
         if (inFlight != null) {
@@ -81,6 +90,17 @@ final class IngestBatcher<T> {
         List<T> next = sealed.poll();
         if (next == null) {
             return Optional.empty();
+        }
+        if (!sealed.isEmpty() || !open.isEmpty()) {
+            List<T> merged = new ArrayList<>(next);
+            while (!sealed.isEmpty() && merged.size() + sealed.peek().size() <= maxMergedSize) {
+                merged.addAll(sealed.poll());
+            }
+            if (sealed.isEmpty() && !open.isEmpty() && merged.size() + open.size() <= maxMergedSize) {
+                merged.addAll(open);
+                open = new ArrayList<>();
+            }
+            next = merged;
         }
         inFlight = next;
         return Optional.of(next);

@@ -13,7 +13,7 @@ class IngestBatcherTest {
     @Test
     void offer_upToMaxSize_makesAFullBatchReadyAtOnce() {
         // given
-        IngestBatcher<String> batcher = new IngestBatcher<>(3, DELAY, 100);
+        IngestBatcher<String> batcher = new IngestBatcher<>(3, 3, DELAY, 100);
 
         // when
         batcher.offer("a", 0);
@@ -29,7 +29,7 @@ class IngestBatcherTest {
     @Test
     void takeReady_beforeMaxDelay_handsOutNothing() {
         // given
-        IngestBatcher<String> batcher = new IngestBatcher<>(3, DELAY, 100);
+        IngestBatcher<String> batcher = new IngestBatcher<>(3, 3, DELAY, 100);
         batcher.offer("a", 1_000);
 
         // when / then
@@ -41,7 +41,7 @@ class IngestBatcherTest {
     @Test
     void takeReady_atMaxDelaySinceTheFirstSample_handsOutThePartialBatch() {
         // given
-        IngestBatcher<String> batcher = new IngestBatcher<>(3, DELAY, 100);
+        IngestBatcher<String> batcher = new IngestBatcher<>(3, 3, DELAY, 100);
         batcher.offer("a", 1_000);
         batcher.offer("b", 1_000 + DELAY - 5);
 
@@ -53,7 +53,7 @@ class IngestBatcherTest {
     @Test
     void takeReady_whileABatchIsInFlight_handsOutNothingUntilItCompletes() {
         // given
-        IngestBatcher<String> batcher = new IngestBatcher<>(2, DELAY, 100);
+        IngestBatcher<String> batcher = new IngestBatcher<>(2, 2, DELAY, 100);
         batcher.offer("a", 0);
         batcher.offer("b", 0);
         List<String> first = batcher.takeReady(0).orElseThrow();
@@ -70,7 +70,7 @@ class IngestBatcherTest {
     @Test
     void takeReady_withSeveralFullBatches_handsThemOutInArrivalOrder() {
         // given
-        IngestBatcher<Integer> batcher = new IngestBatcher<>(2, DELAY, 100);
+        IngestBatcher<Integer> batcher = new IngestBatcher<>(2, 2, DELAY, 100);
         for (int i = 0; i < 5; i++) {
             batcher.offer(i, i);
         }
@@ -89,9 +89,38 @@ class IngestBatcherTest {
     }
 
     @Test
+    void takeReady_afterTheWriterWasBusy_mergesWaitingBatchesAndTheOpenOne_upToTheMergeLimit() {
+        // given: batches of 2, writes of at most 5, the writer busy while 7 more items arrive
+        IngestBatcher<Integer> batcher = new IngestBatcher<>(2, 5, DELAY, 100);
+        batcher.offer(0, 0);
+        batcher.offer(1, 0);
+        List<Integer> busy = batcher.takeReady(0).orElseThrow();
+        for (int i = 2; i < 9; i++) {
+            batcher.offer(i, i);
+        }
+        batcher.complete(busy);
+
+        // when
+        List<Integer> merged = batcher.takeReady(9).orElseThrow();
+        batcher.complete(merged);
+        List<Integer> rest = batcher.takeReady(9).orElseThrow();
+
+        // then: two full batches merged (a third would pass 5), then the last full one with the open one
+        assertThat(merged).containsExactly(2, 3, 4, 5);
+        assertThat(rest).containsExactly(6, 7, 8);
+        assertThat(batcher.pending()).isEqualTo(3);
+    }
+
+    @Test
+    void aMergeLimitBelowTheBatchSize_isRefused() {
+        assertThatThrownBy(() -> new IngestBatcher<String>(5, 4, DELAY, 100))
+                .hasMessageContaining("maxMergedSize must be >= maxSize (5), was 4");
+    }
+
+    @Test
     void offer_whenMaxPendingSamplesWait_isRefusedAndNotQueued() {
         // given
-        IngestBatcher<String> batcher = new IngestBatcher<>(2, DELAY, 3);
+        IngestBatcher<String> batcher = new IngestBatcher<>(2, 2, DELAY, 3);
         batcher.offer("a", 0);
         batcher.offer("b", 0);
         List<String> inFlight = batcher.takeReady(0).orElseThrow();
@@ -111,7 +140,7 @@ class IngestBatcherTest {
     @Test
     void offer_afterPendingSamplesCompleted_isAcceptedAgain() {
         // given
-        IngestBatcher<String> batcher = new IngestBatcher<>(1, DELAY, 1);
+        IngestBatcher<String> batcher = new IngestBatcher<>(1, 1, DELAY, 1);
         batcher.offer("a", 0);
         assertThat(batcher.offer("b", 0)).isFalse();
         batcher.complete(batcher.takeReady(0).orElseThrow());
@@ -123,7 +152,7 @@ class IngestBatcherTest {
     @Test
     void sealOpen_makesTheOpenBatchReadyWhateverItsAge() {
         // given
-        IngestBatcher<String> batcher = new IngestBatcher<>(10, DELAY, 100);
+        IngestBatcher<String> batcher = new IngestBatcher<>(10, 10, DELAY, 100);
         batcher.offer("a", 0);
 
         // when
@@ -136,7 +165,7 @@ class IngestBatcherTest {
     @Test
     void drainQueued_removesOpenAndFullBatchesButNotTheOneInFlight() {
         // given
-        IngestBatcher<String> batcher = new IngestBatcher<>(2, DELAY, 100);
+        IngestBatcher<String> batcher = new IngestBatcher<>(2, 2, DELAY, 100);
         batcher.offer("a", 0);
         batcher.offer("b", 0);
         List<String> inFlight = batcher.takeReady(0).orElseThrow();
@@ -158,7 +187,7 @@ class IngestBatcherTest {
     @Test
     void complete_ofABatchThatIsNotInFlight_isRefused() {
         // given
-        IngestBatcher<String> batcher = new IngestBatcher<>(1, DELAY, 10);
+        IngestBatcher<String> batcher = new IngestBatcher<>(1, 1, DELAY, 10);
         batcher.offer("a", 0);
 
         // when / then
@@ -169,7 +198,7 @@ class IngestBatcherTest {
     @Test
     void constructor_withMaxPendingBelowMaxSize_isRefused() {
         // when / then
-        assertThatThrownBy(() -> new IngestBatcher<String>(10, DELAY, 9))
+        assertThatThrownBy(() -> new IngestBatcher<String>(10, 10, DELAY, 9))
                 .hasMessage("maxPending must be >= maxSize (10), was 9");
     }
 }

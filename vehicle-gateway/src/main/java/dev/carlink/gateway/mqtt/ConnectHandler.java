@@ -59,7 +59,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         this.busOptions = new DeliveryOptions().setSendTimeout(busTimeout.toMillis());
         this.connAckProperties = connAckProperties(maxMessageSize);
         PresenceReporter presence = new PresenceReporter(vertx.eventBus(), clock);
-        this.publishes = new PublishHandler(vertx.eventBus(), metrics, clock, busOptions);
+        this.publishes = new PublishHandler(vertx, metrics, clock, busOptions);
         this.commands = new CommandDeliveryHandler(vertx.eventBus(), metrics, clock);
         this.subscriptions = new SubscribeHandler(sessions, commands, presence, metrics);
         this.disconnects = new DisconnectHandler(sessions, presence, metrics);

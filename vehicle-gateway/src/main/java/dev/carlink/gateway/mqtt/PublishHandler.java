@@ -3,6 +3,7 @@ package dev.carlink.gateway.mqtt;
 import dev.carlink.proto.v1.ErrorCode;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -19,20 +20,28 @@ import org.slf4j.LoggerFactory;
  * Handles a car's PUBLISH: decides at the edge (topic, QoS, payload) before any side effect, sends
  * valid messages to the module that stores them, and acknowledges QoS 1 only once that module
  * replied that the message is stored. Rejections are final and told to the car (MQTT 5 PUBACK
- * reason code, or a {@code PublishError} on its errors topic); a message that could not be stored
- * is not acknowledged, so the car sends it again after reconnecting.
+ * reason code, or a {@code PublishError} on its errors topic); a QoS 1 message that could not be stored
+ * is not acknowledged and the connection is closed (MQTT 5: DISCONNECT 0x89 server busy), so the car
+ * connects again and sends it again: MQTT lets a client resend only on a new connection.
  */
 final class PublishHandler {
 
     private static final Logger log = LoggerFactory.getLogger(PublishHandler.class);
 
+    /** How long an MQTT 3.1.1 car has to read its PublishError before a not-stored message closes it. */
+    static final long CLOSE_GRACE_MS = 250;
+
+    private static final String RESEND = "not stored: connect again and send it again";
+
+    private final Vertx vertx;
     private final EventBus eventBus;
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final DeliveryOptions busOptions;
 
-    PublishHandler(EventBus eventBus, GatewayMetrics metrics, Clock clock, DeliveryOptions busOptions) {
-        this.eventBus = eventBus;
+    PublishHandler(Vertx vertx, GatewayMetrics metrics, Clock clock, DeliveryOptions busOptions) {
+        this.vertx = vertx;
+        this.eventBus = vertx.eventBus();
         this.metrics = metrics;
         this.clock = clock;
         this.busOptions = busOptions;
@@ -100,12 +109,23 @@ final class PublishHandler {
         if (slot != null) {
             slot.drop();
         }
+        boolean resend = message.qosLevel() == MqttQoS.AT_LEAST_ONCE;
         session.publishError(
-                message.topicName(),
-                ErrorCode.ERROR_CODE_SERVER_UNAVAILABLE,
-                message.qosLevel() == MqttQoS.AT_LEAST_ONCE
-                        ? "not stored: send it again after reconnecting"
-                        : "not stored");
+                        message.topicName(),
+                        ErrorCode.ERROR_CODE_SERVER_UNAVAILABLE,
+                        resend ? "not stored: send it again after reconnecting" : "not stored")
+                .onComplete(written -> {
+                    if (!resend) {
+                        return;
+                    }
+                    if (session.protocol() == MqttProtocol.MQTT_5) {
+                        session.disconnect(MqttDisconnectReasonCode.SERVER_BUSY, RESEND);
+                    } else {
+                        // a 3.1.1 client may drop what it read just before the close: let it read why first
+                        vertx.setTimer(
+                                CLOSE_GRACE_MS, t -> session.disconnect(MqttDisconnectReasonCode.SERVER_BUSY, RESEND));
+                    }
+                });
     }
 
     private void reject(

@@ -254,24 +254,25 @@ final class VehicleSession {
     /**
      * Tells the car on its errors topic (QoS 0) what was refused and why, if it subscribed to it.
      *
-     * @return whether the error was sent
+     * @return completes once the error is written (at once when the car did not subscribe); never fails
      */
-    boolean publishError(String topic, ErrorCode code, String detail) {
+    Future<Void> publishError(String topic, ErrorCode code, String detail) {
         if (!subscriptions.contains(TopicKind.ERRORS) || !endpoint.isConnected()) {
-            return false;
+            return Future.succeededFuture();
         }
         PublishError error = PublishError.newBuilder()
                 .setTopic(topic == null ? "" : topic)
                 .setCode(code)
                 .setDetail(detail)
                 .build();
-        endpoint.publish(
-                new VehicleTopic(vin, TopicKind.ERRORS).name(),
-                Buffer.buffer(error.toByteArray()),
-                MqttQoS.AT_MOST_ONCE,
-                false,
-                false);
-        return true;
+        return endpoint.publish(
+                        new VehicleTopic(vin, TopicKind.ERRORS).name(),
+                        Buffer.buffer(error.toByteArray()),
+                        MqttQoS.AT_MOST_ONCE,
+                        false,
+                        false)
+                .<Void>mapEmpty()
+                .recover(notWritten -> Future.succeededFuture());
     }
 
     /** Whether the car's receive window (MQTT 5 Receive Maximum) has room for one more command. */

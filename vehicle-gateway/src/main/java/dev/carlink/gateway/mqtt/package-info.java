@@ -65,8 +65,9 @@
  *       <td>PUBACK + {@code PublishError} INVALID_VALUE</td></tr>
  *   <tr><td>storing module refused the content (4xx)</td><td>0x83 implementation specific error</td>
  *       <td>PUBACK + {@code PublishError} INVALID_VALUE</td></tr>
- *   <tr><td>not stored (storing module unavailable, 5xx, timeout)</td><td>no PUBACK</td>
- *       <td>no PUBACK; {@code PublishError} SERVER_UNAVAILABLE</td></tr>
+ *   <tr><td>not stored (storing module unavailable, 5xx, timeout)</td><td>no PUBACK; QoS 1: DISCONNECT
+ *       0x89 server busy</td>
+ *       <td>no PUBACK; {@code PublishError} SERVER_UNAVAILABLE; QoS 1: connection closed</td></tr>
  *   <tr><td>QoS 2</td><td>DISCONNECT 0x9B QoS not supported</td><td>connection closed</td></tr>
  *   <tr><td>packet larger than the maximum, or malformed</td><td>DISCONNECT 0x95 / 0x81</td>
  *       <td>connection closed</td></tr>
@@ -75,9 +76,10 @@
  * <p>Rejections are final: the message must not be sent again. MQTT 5 rejection PUBACKs carry a
  * reason string unless the car asked for no problem information. {@code PublishError}s go to the
  * errors topic, if the car subscribed to it, for every rejection of an MQTT 3.1.1 car and for QoS 0
- * rejections of an MQTT 5 car. A QoS 1 message that was not stored stays unacknowledged: the car
- * sends it again after reconnecting, and the storing module stores a repeated {@code (vin, seq)}
- * once.
+ * rejections of an MQTT 5 car. A QoS 1 message that was not stored stays unacknowledged and the
+ * gateway closes the connection (MQTT allows resending only on a new connection): the car connects
+ * again, preferably after a short back-off, and sends it again with every other unacknowledged message;
+ * the storing module stores a repeated {@code (vin, seq)} once.
  *
  * <h2>Subscribing and commands</h2>
  *
