@@ -111,6 +111,16 @@ public final class TestSystem implements AutoCloseable {
         }
     }
 
+    /** The telemetry writer's bound on samples held in memory. */
+    int telemetryMaxPending() {
+        return config.telemetry().maxPending();
+    }
+
+    /** Where the embedded PostgreSQL keeps its data, for tests that stop and start it. */
+    Path embeddedDataDirectory() {
+        return config.database().embeddedDirectory();
+    }
+
     /** The backend's database, for tests and benchmarks that set up or count rows directly. */
     public javax.sql.DataSource dataSource() {
         return server.dataSource();

@@ -270,6 +270,13 @@ final class LoadCar {
                     if (!writing.remove(message)) {
                         return;
                     }
+                    if (qos == MqttQoS.AT_LEAST_ONCE) {
+                        // the connection is going down under the write: the car keeps the message and sends it
+                        // again on its next connection, as it does with the unacknowledged ones
+                        backlog.addFirst(message);
+                        stats.error("publish failed, kept to send again: " + e.getMessage());
+                        return;
+                    }
                     stats.notSent.incrementAndGet();
                     stats.error("publish failed: " + e.getMessage());
                 });

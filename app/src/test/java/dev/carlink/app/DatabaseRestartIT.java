@@ -1,0 +1,162 @@
+package dev.carlink.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.carlink.simulator.VehicleCredentials;
+import dev.carlink.simulator.load.LoadConfig;
+import dev.carlink.simulator.load.LoadReport;
+import dev.carlink.simulator.load.LoadRun;
+import dev.carlink.simulator.load.SourceAddresses;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL stopped in the middle of a stream of QoS 1 telemetry, then started again: cars are told to come
+ * back (their unstored messages are not acknowledged), reconnect once the database is back, re-send, and every
+ * message ends up stored exactly once; the writer's queue stays bounded meanwhile.
+ */
+class DatabaseRestartIT {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseRestartIT.class);
+    private static final int CARS = 40;
+    private static final double RATE = 400;
+
+    @Test
+    void postgresStoppedMidStream_thenStarted_losesAndDuplicatesNothing(@TempDir Path reports) throws Exception {
+        try (TestSystem system = TestSystem.start()) {
+            List<VehicleCredentials> cars = new ArrayList<>();
+            for (int i = 1; i <= CARS; i++) {
+                cars.add(system.enrollCar(String.format(Locale.ROOT, "SMCAR%012d", 700_000 + i), "alice"));
+            }
+            LoadConfig config = new LoadConfig(
+                    URI.create(system.mqttUri()),
+                    RATE,
+                    Duration.ofSeconds(16),
+                    Duration.ZERO,
+                    Duration.ofSeconds(40),
+                    1,
+                    200,
+                    LoadConfig.DEFAULT_MAX_CONNECTING,
+                    LoadConfig.DEFAULT_MAX_IN_FLIGHT,
+                    SourceAddresses.count(1),
+                    reports,
+                    null,
+                    0);
+            AtomicLong maxPending = new AtomicLong();
+            CompletableFuture<LoadReport> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new LoadRun(config, cars, line -> log.info("{}", line)).run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            // when: 4 s into the stream PostgreSQL stops (fast shutdown), and starts again 4 s later
+            Thread.sleep(6_000);
+            Path data = system.embeddedDataDirectory();
+            List<String> startOptions = startOptions(data);
+            pgCtl(data, "stop", "-m", "fast", "-w");
+            log.info("postgres stopped");
+            long outageEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            while (System.nanoTime() < outageEnd) {
+                maxPending.accumulateAndGet(pending(system), Math::max);
+                Thread.sleep(200);
+            }
+            List<String> start = new ArrayList<>(List.of("start", "-w", "-o", String.join(" ", startOptions)));
+            pgCtl(data, start.toArray(String[]::new));
+            log.info("postgres started again");
+            LoadReport report = run.get(120, TimeUnit.SECONDS);
+
+            // then
+            log.info("{}", report.toText());
+            assertThat(report.lost()).as("sent and never acknowledged").isZero();
+            assertThat(report.notSent()).as("due and never sent").isZero();
+            assertThat(report.duplicates())
+                    .as("acknowledgements for nothing outstanding")
+                    .isZero();
+            assertThat(report.acked()).isEqualTo(report.intended());
+            assertThat(report.reconnects())
+                    .as("cars told to come back by the outage")
+                    .isPositive();
+            long rows = system.count("SELECT count(*) FROM telemetry.telemetry WHERE vin LIKE 'SMCAR0000007%'");
+            long distinct = system.count(
+                    "SELECT count(*) FROM (SELECT DISTINCT vin, seq FROM telemetry.telemetry WHERE vin LIKE"
+                            + " 'SMCAR0000007%') d");
+            assertThat(rows).as("rows stored").isEqualTo(report.intended());
+            assertThat(distinct).as("no sample twice").isEqualTo(rows);
+            assertThat(maxPending.get())
+                    .as("samples held by the writer during the outage (bounded by telemetry.max-pending)")
+                    .isLessThanOrEqualTo(system.telemetryMaxPending());
+        }
+    }
+
+    /** The options PostgreSQL was started with, from postmaster.opts (without the program and data directory). */
+    private static List<String> startOptions(Path data) throws Exception {
+        String opts = Files.readString(data.resolve("postmaster.opts")).trim();
+        List<String> args = new ArrayList<>();
+        Matcher quoted = Pattern.compile("\"([^\"]*)\"").matcher(opts);
+        while (quoted.find()) {
+            args.add(quoted.group(1));
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("-D")) {
+                i++;
+                continue;
+            }
+            out.add(args.get(i).contains(" ") ? "'" + args.get(i) + "'" : args.get(i));
+        }
+        return out;
+    }
+
+    private static void pgCtl(Path data, String... args) throws Exception {
+        Path pgCtl;
+        try (Stream<Path> installs = Files.list(Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg"))) {
+            pgCtl = installs.map(p -> p.resolve("bin").resolve("pg_ctl"))
+                    .filter(Files::isExecutable)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no embedded pg_ctl under java.io.tmpdir"));
+        }
+        List<String> command = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            command.addAll(List.of("unshare", "-U")); // as the embedded server does: pg_ctl refuses to run as root
+        }
+        command.addAll(List.of(pgCtl.toString(), "-D", data.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(data.resolveSibling("pg_ctl.log").toFile())
+                .start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                .as("pg_ctl " + String.join(" ", args))
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("pg_ctl " + String.join(" ", args) + ": " + Files.readString(data.resolveSibling("pg_ctl.log")))
+                .isZero();
+    }
+
+    private static long pending(TestSystem system) {
+        TestSystem.Reply metrics = system.get(null, "/metrics");
+        return metrics.body()
+                .lines()
+                .filter(l -> l.startsWith("carlink_telemetry_pending"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no carlink_telemetry_pending in /metrics"));
+    }
+}
