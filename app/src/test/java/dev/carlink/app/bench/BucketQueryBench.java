@@ -80,6 +80,9 @@ class BucketQueryBench {
             analyze(pool);
 
             BucketQueries buckets = new BucketQueries(pool, new PlainPartitions());
+            if (Boolean.getBoolean("bench.buckets.explain")) {
+                explain(pool, vin(0), end.minus(Duration.ofDays(1)), end);
+            }
             List<Kind> kinds = List.of(
                     new Kind("1 day at 1m, rollups", Duration.ofDays(1), Duration.ofMinutes(1), false),
                     new Kind("1 day at 1m, raw rows", Duration.ofDays(1), Duration.ofMinutes(1), true),
@@ -198,6 +201,31 @@ class BucketQueryBench {
                 }
             }
             return n;
+        }
+    }
+
+    /** Prints the plan of a day at 1-minute buckets (with -Dbench.buckets.explain=true). */
+    private static void explain(HikariDataSource pool, String vin, Instant from, Instant to) throws Exception {
+        dev.carlink.telemetry.series.BucketQuery rows =
+                new PlainPartitions().rollupRows(dev.carlink.telemetry.series.Tier.MINUTE);
+        String sql = "EXPLAIN (ANALYZE, BUFFERS) " + BucketQueries.sql(rows, Duration.ofMinutes(1));
+        try (Connection c = pool.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (dev.carlink.telemetry.series.BucketQuery.Param p : rows.params()) {
+                ps.setString(
+                        i++,
+                        switch (p) {
+                            case VIN -> vin;
+                            case FROM -> from.toString();
+                            case TO -> to.toString();
+                        });
+            }
+            try (ResultSet plan = ps.executeQuery()) {
+                while (plan.next()) {
+                    progress(plan.getString(1));
+                }
+            }
         }
     }
 

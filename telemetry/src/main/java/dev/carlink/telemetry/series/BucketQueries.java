@@ -67,8 +67,8 @@ public final class BucketQueries {
         }
     }
 
-    /** The outer query: rollup rows re-bucketed to the width, merged per signal. */
-    static String sql(BucketQuery rows, Duration width) {
+    /** The outer query: rollup rows re-bucketed to the width, merged per signal (public for plans in benchmarks). */
+    public static String sql(BucketQuery rows, Duration width) {
         StringBuilder sql = new StringBuilder("SELECT (extract(epoch FROM date_bin(")
                 .append(SeriesDialect.interval(width))
                 .append(", bucket, ")
