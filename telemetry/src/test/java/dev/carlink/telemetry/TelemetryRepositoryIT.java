@@ -92,6 +92,23 @@ class TelemetryRepositoryIT {
     }
 
     @Test
+    void store_aBatchMixingARedeliveryAndNewSamples_storesTheNewOnesOnce() throws Exception {
+        // given: the fast path (COPY) cannot skip a stored sample, so this batch takes the idempotent one
+        TelemetrySample stored = sample(Samples.minimal(5, BASE.toEpochMilli()).build());
+        repository.store(List.of(stored), List.of(stored));
+        TelemetrySample fresh =
+                sample(Samples.minimal(6, BASE.toEpochMilli() + 1_000).build());
+
+        // when
+        StoreResult result = repository.store(List.of(stored, fresh), List.of(fresh));
+
+        // then
+        assertThat(result.inserted()).containsExactly(fresh.key());
+        assertThat(result.advancedVins()).containsExactly(Samples.VIN);
+        assertThat(db.storedSamples(Samples.VIN)).isEqualTo(2);
+    }
+
+    @Test
     void store_olderCandidate_doesNotReplaceTheLatestState() throws Exception {
         // given
         TelemetrySample newer =

@@ -134,7 +134,20 @@ public final class TelemetryRepository {
     public StoreResult store(List<TelemetrySample> samples, List<TelemetrySample> latestCandidates)
             throws SQLException {
         try {
-            return storeOnce(samples, latestCandidates);
+            return storeCreatingPartitions(samples, latestCandidates, true);
+        } catch (SQLException e) {
+            if (!SampleCopy.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            // a redelivered sample: COPY cannot skip it, so the batch goes again the idempotent way
+            return storeCreatingPartitions(samples, latestCandidates, false);
+        }
+    }
+
+    private StoreResult storeCreatingPartitions(
+            List<TelemetrySample> samples, List<TelemetrySample> latestCandidates, boolean copy) throws SQLException {
+        try {
+            return storeOnce(samples, latestCandidates, copy);
         } catch (SQLException e) {
             if (!CHECK_VIOLATION.equals(e.getSQLState()) || !dialect.refreshedByModule() || samples.isEmpty()) {
                 throw e;
@@ -144,17 +157,23 @@ public final class TelemetryRepository {
                 connection.setAutoCommit(true);
                 LateSamples.ensurePartitions(connection, oldest(samples), newest(samples));
             }
-            return storeOnce(samples, latestCandidates);
+            return storeOnce(samples, latestCandidates, copy);
         }
     }
 
-    private StoreResult storeOnce(List<TelemetrySample> samples, List<TelemetrySample> latestCandidates)
+    /**
+     * One transaction: the samples (by COPY, or by an insert that skips stored ones), the late ones recorded
+     * for the rollups, the latest states advanced.
+     */
+    private StoreResult storeOnce(List<TelemetrySample> samples, List<TelemetrySample> latestCandidates, boolean copy)
             throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 Instant pending = dialect.refreshedByModule() ? LateSamples.lockPending(connection) : null;
-                Set<SampleKey> inserted = insertSamples(connection, samples);
+                Set<SampleKey> inserted = copy && !samples.isEmpty()
+                        ? SampleCopy.copy(connection, samples)
+                        : insertSamples(connection, samples);
                 if (pending != null) {
                     LateSamples.record(connection, inserted, pending);
                 }
