@@ -69,11 +69,13 @@ public final class BucketQueries {
 
     /** The outer query: rollup rows re-bucketed to the width, merged per signal (public for plans in benchmarks). */
     public static String sql(BucketQuery rows, Duration width) {
-        StringBuilder sql = new StringBuilder("SELECT (extract(epoch FROM date_bin(")
+        // grouped on the timestamp itself; the epoch milliseconds (numeric arithmetic) only for the output rows
+        StringBuilder sql = new StringBuilder("SELECT (extract(epoch FROM g.b) * 1000)::int8 AS start_ms, g.* FROM (")
+                .append("SELECT date_bin(")
                 .append(SeriesDialect.interval(width))
                 .append(", bucket, ")
                 .append(PlainPartitions.ORIGIN)
-                .append(")) * 1000)::int8 AS start_ms, sum(samples)::int8 AS samples");
+                .append(") AS b, sum(samples)::int8 AS samples");
         for (RolledSignal s : RolledSignal.values()) {
             String c = s.column();
             sql.append(", min(")
@@ -88,13 +90,13 @@ public final class BucketQueries {
         }
         return sql.append(" FROM (")
                 .append(rows.sql())
-                .append(") AS r GROUP BY 1 ORDER BY 1")
+                .append(") AS r GROUP BY 1) AS g ORDER BY g.b")
                 .toString();
     }
 
     private static Bucket read(ResultSet row) throws SQLException {
         List<SignalStats> signals = new ArrayList<>();
-        int col = 3;
+        int col = 4; // start_ms, b, samples, then four columns per signal
         for (RolledSignal s : RolledSignal.values()) {
             double min = row.getDouble(col);
             double max = row.getDouble(col + 1);

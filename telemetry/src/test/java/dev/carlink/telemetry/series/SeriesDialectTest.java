@@ -123,9 +123,9 @@ class SeriesDialectTest {
         String sql = BucketQueries.sql(new PlainPartitions().rollupRows(Tier.MINUTE), Duration.ofMinutes(5));
 
         assertThat(sql)
-                .startsWith("SELECT (extract(epoch FROM date_bin(INTERVAL '300 seconds', bucket, TIMESTAMPTZ"
-                        + " '2000-01-01 00:00:00+00')) * 1000)::int8 AS start_ms")
-                .endsWith("GROUP BY 1 ORDER BY 1");
+                .startsWith("SELECT (extract(epoch FROM g.b) * 1000)::int8 AS start_ms, g.* FROM (SELECT"
+                        + " date_bin(INTERVAL '300 seconds', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS b")
+                .endsWith("GROUP BY 1) AS g ORDER BY g.b");
     }
 
     @Test
