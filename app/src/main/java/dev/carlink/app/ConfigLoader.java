@@ -58,7 +58,14 @@ public final class ConfigLoader {
         d.put("telemetry.retention.raw", series.rawRetention().toDays() + "d");
         d.put("telemetry.retention.minutes", series.minuteRetention().toDays() + "d");
         d.put("telemetry.retention.hours", series.hourRetention().toDays() + "d");
-        d.put("telemetry.retention.location", "");
+        // per signal group: empty = the tier's own retention
+        for (SignalGroup group : SignalGroup.values()) {
+            d.put("telemetry.retention." + group.key(), "");
+            if (!group.rolled().isEmpty()) {
+                d.put("telemetry.retention." + group.key() + ".minutes", "");
+                d.put("telemetry.retention." + group.key() + ".hours", "");
+            }
+        }
         d.put(
                 "telemetry.retention.driver-monitoring",
                 series.retentionOf(SignalGroup.DRIVER_MONITORING).toDays() + "d");
@@ -223,15 +230,22 @@ public final class ConfigLoader {
                             telemetryDefaults.maxFutureSkew()));
             SeriesConfig telemetryStorage = section("telemetry", () -> {
                 Duration raw = duration("telemetry.retention.raw");
-                Map<SignalGroup, Duration> groups = new EnumMap<>(SignalGroup.class);
+                Duration minutes = duration("telemetry.retention.minutes");
+                Duration hours = duration("telemetry.retention.hours");
+                Map<SignalGroup, SeriesConfig.GroupRetention> groups = new EnumMap<>(SignalGroup.class);
                 for (SignalGroup group : SignalGroup.values()) {
                     String key = "telemetry.retention." + group.key();
-                    groups.put(group, values.get(key).isBlank() ? raw : duration(key));
+                    groups.put(
+                            group,
+                            new SeriesConfig.GroupRetention(
+                                    orDefault(key, raw),
+                                    orDefault(key + ".minutes", minutes),
+                                    orDefault(key + ".hours", hours)));
                 }
                 return new SeriesConfig(
                         raw,
-                        duration("telemetry.retention.minutes"),
-                        duration("telemetry.retention.hours"),
+                        minutes,
+                        hours,
                         groups,
                         duration("telemetry.rollup.refresh-interval"),
                         duration("telemetry.rollup.lag"),
@@ -307,6 +321,12 @@ public final class ConfigLoader {
                         return Boolean.parseBoolean(v);
                     },
                     "true or false");
+        }
+
+        /** The duration under {@code key}, or {@code fallback} when the key is absent or empty. */
+        private Duration orDefault(String key, Duration fallback) {
+            String raw = values.get(key);
+            return raw == null || raw.isBlank() ? fallback : duration(key);
         }
 
         private Duration duration(String key) {

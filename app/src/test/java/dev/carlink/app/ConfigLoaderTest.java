@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.carlink.telemetry.series.SignalGroup;
+import dev.carlink.telemetry.series.Tier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +99,21 @@ class ConfigLoaderTest {
         assertThat(set.telemetryStorage().minuteRetention()).isEqualTo(Duration.ofDays(180));
         assertThat(set.telemetryStorage().retentionOf(SignalGroup.LOCATION)).isEqualTo(Duration.ofDays(3));
         assertThat(set.telemetryStorage().refreshLag()).isEqualTo(Duration.ofSeconds(30));
+        AppConfig downsampled = ConfigLoader.load(
+                Optional.empty(),
+                Map.of(),
+                props(
+                        "carlink.telemetry.retention.motion.minutes",
+                        "7d",
+                        "carlink.telemetry.retention.motion.hours",
+                        "0d"));
+        assertThat(downsampled.telemetryStorage().retentionOf(SignalGroup.MOTION, Tier.MINUTE))
+                .isEqualTo(Duration.ofDays(7));
+        assertThat(downsampled.telemetryStorage().retentionOf(SignalGroup.MOTION, Tier.HOUR))
+                .as("not kept at the hour tier")
+                .isZero();
+        assertThat(downsampled.telemetryStorage().retentionOf(SignalGroup.CLIMATE, Tier.HOUR))
+                .isEqualTo(Duration.ofDays(1825));
         assertThatThrownBy(() -> ConfigLoader.load(
                         Optional.empty(), Map.of(), props("carlink.telemetry.retention.driver-monitoring", "60d")))
                 .hasMessageContaining("retention of driver-monitoring must be PT1H..rawRetention");

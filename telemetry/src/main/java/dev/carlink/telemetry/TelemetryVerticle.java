@@ -96,7 +96,8 @@ public final class TelemetryVerticle extends VerticleBase {
         TelemetryRepository repository = new TelemetryRepository(dataSource, dialect);
         ingest = new IngestHandler(vertx, writerThread, repository, config, series.rawRetention(), registry, clock);
         QueryHandler query = new QueryHandler(queryThreads, repository, config);
-        SeriesHandler seriesQueries = new SeriesHandler(queryThreads, new BucketQueries(dataSource, dialect));
+        SeriesHandler seriesQueries =
+                new SeriesHandler(queryThreads, new BucketQueries(dataSource, dialect, series, clock));
         FleetHandler fleet = new FleetHandler(queryThreads, new FleetQueries(dataSource));
         jobs = new SeriesJobs(vertx, storageThread, storage, registry, clock);
         jobs.start();

@@ -79,7 +79,8 @@ class BucketQueryBench {
             progress(String.format(Locale.ROOT, "rolled up in %.1f s", refreshSeconds));
             analyze(pool);
 
-            BucketQueries buckets = new BucketQueries(pool, new PlainPartitions());
+            BucketQueries buckets = new BucketQueries(
+                    pool, new PlainPartitions(), SeriesConfig.defaults(), java.time.Clock.systemUTC());
             if (Boolean.getBoolean("bench.buckets.explain")) {
                 explain(pool, vin(0), end.minus(Duration.ofDays(1)), end);
             }

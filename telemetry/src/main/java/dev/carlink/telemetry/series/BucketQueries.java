@@ -5,10 +5,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -27,10 +30,19 @@ public final class BucketQueries {
 
     private final DataSource dataSource;
     private final SeriesDialect dialect;
+    private final SeriesConfig config;
+    private final Clock clock;
 
-    public BucketQueries(DataSource dataSource, SeriesDialect dialect) {
+    /**
+     * @param config the retentions: a group's values older than its retention at the tier read are left out,
+     *     whether or not maintenance has cleared them yet (continuous aggregates are never cleared)
+     * @param clock what "older" is measured against
+     */
+    public BucketQueries(DataSource dataSource, SeriesDialect dialect, SeriesConfig config, Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -58,9 +70,10 @@ public final class BucketQueries {
                 }
             }
             List<Bucket> buckets = new ArrayList<>();
+            Map<SignalGroup, Instant> keptFrom = keptFrom(tier);
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
-                    buckets.add(read(row));
+                    buckets.add(read(row, keptFrom));
                 }
             }
             return buckets;
@@ -94,7 +107,21 @@ public final class BucketQueries {
                 .toString();
     }
 
-    private static Bucket read(ResultSet row) throws SQLException {
+    /** Per group with a shorter retention at the tier than the tier's own: the oldest bucket still shown. */
+    private Map<SignalGroup, Instant> keptFrom(Tier tier) {
+        Map<SignalGroup, Instant> from = new EnumMap<>(SignalGroup.class);
+        Instant now = clock.instant();
+        for (SignalGroup group : SignalGroup.values()) {
+            Duration kept = config.retentionOf(group, tier);
+            if (kept.compareTo(config.retentionOf(tier)) < 0) {
+                from.put(group, now.minus(kept));
+            }
+        }
+        return from;
+    }
+
+    private static Bucket read(ResultSet row, Map<SignalGroup, Instant> keptFrom) throws SQLException {
+        Instant start = Instant.ofEpochMilli(row.getLong("start_ms"));
         List<SignalStats> signals = new ArrayList<>();
         int col = 4; // start_ms, b, samples, then four columns per signal
         for (RolledSignal s : RolledSignal.values()) {
@@ -103,10 +130,11 @@ public final class BucketQueries {
             double sum = row.getDouble(col + 2);
             long n = row.getLong(col + 3);
             col += 4;
-            if (n > 0) {
+            Instant oldestKept = keptFrom.get(s.group());
+            if (n > 0 && (oldestKept == null || !start.isBefore(oldestKept))) {
                 signals.add(new SignalStats(s, min, sum / n, max, n));
             }
         }
-        return new Bucket(Instant.ofEpochMilli(row.getLong("start_ms")), row.getLong("samples"), List.copyOf(signals));
+        return new Bucket(start, row.getLong("samples"), List.copyOf(signals));
     }
 }

@@ -14,8 +14,9 @@ import java.util.Map;
  *     older than this are refused at ingest
  * @param minuteRetention 1-minute rollups older than this are deleted (at least the raw retention)
  * @param hourRetention 1-hour rollups older than this are deleted (at least the minute retention)
- * @param groupRetention per signal group, a shorter retention for its raw values (cleared after it); a group
- *     not named keeps the raw retention
+ * @param groups per signal group, shorter retentions than the tiers' for its values: raw (cleared in the raw rows
+ *     after it), 1-minute and 1-hour (0: the group is not kept at that tier); a group not named keeps the tiers'
+ *     retentions
  * @param refreshInterval how often the rollups are brought up to date (PostgreSQL without TimescaleDB)
  * @param refreshLag how far behind now the rollups are materialized; newer data is aggregated at query time
  * @param maintenanceInterval how often partitions are created ahead and retention is applied
@@ -25,7 +26,7 @@ public record SeriesConfig(
         Duration rawRetention,
         Duration minuteRetention,
         Duration hourRetention,
-        Map<SignalGroup, Duration> groupRetention,
+        Map<SignalGroup, GroupRetention> groups,
         Duration refreshInterval,
         Duration refreshLag,
         Duration maintenanceInterval,
@@ -34,8 +35,17 @@ public record SeriesConfig(
     /** Partitions are created this many days ahead of today. */
     public static final int PARTITIONS_AHEAD_DAYS = 7;
 
+    /**
+     * One group's retentions; each at most its tier's (checked by {@link SeriesConfig}).
+     *
+     * @param raw how long its raw values are kept (at least PT1H)
+     * @param minutes how long its 1-minute rollup values are kept; 0: not at all
+     * @param hours how long its 1-hour rollup values are kept; 0: not at all
+     */
+    public record GroupRetention(Duration raw, Duration minutes, Duration hours) {}
+
     public SeriesConfig {
-        groupRetention = groupRetention == null ? Map.of() : Map.copyOf(groupRetention);
+        groups = groups == null ? Map.of() : Map.copyOf(groups);
         List<String> problems = new ArrayList<>();
         if (rawRetention == null
                 || rawRetention.compareTo(Duration.ofDays(1)) < 0
@@ -50,11 +60,24 @@ public record SeriesConfig(
             problems.add(
                     "hourRetention must be at least minuteRetention (" + minuteRetention + "), was " + hourRetention);
         }
-        groupRetention.forEach((group, retention) -> {
-            if (retention.compareTo(Duration.ofHours(1)) < 0
-                    || (rawRetention != null && retention.compareTo(rawRetention) > 0)) {
+        groups.forEach((group, retention) -> {
+            if (retention.raw() == null
+                    || retention.raw().compareTo(Duration.ofHours(1)) < 0
+                    || (rawRetention != null && retention.raw().compareTo(rawRetention) > 0)) {
                 problems.add("retention of " + group.key() + " must be PT1H..rawRetention (" + rawRetention + "), was "
-                        + retention);
+                        + retention.raw());
+            }
+            if (retention.minutes() == null
+                    || retention.minutes().isNegative()
+                    || (minuteRetention != null && retention.minutes().compareTo(minuteRetention) > 0)) {
+                problems.add("minute retention of " + group.key() + " must be PT0S..minuteRetention (" + minuteRetention
+                        + "), was " + retention.minutes());
+            }
+            if (retention.hours() == null
+                    || retention.hours().isNegative()
+                    || (hourRetention != null && retention.hours().compareTo(hourRetention) > 0)) {
+                problems.add("hour retention of " + group.key() + " must be PT0S..hourRetention (" + hourRetention
+                        + "), was " + retention.hours());
             }
         });
         if (refreshInterval == null || refreshInterval.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -79,8 +102,10 @@ public record SeriesConfig(
      * monitoring for 7 days; rollups refreshed every 15 s, one minute behind now; maintenance hourly.
      */
     public static SeriesConfig defaults() {
-        Map<SignalGroup, Duration> groups = new EnumMap<>(SignalGroup.class);
-        groups.put(SignalGroup.DRIVER_MONITORING, Duration.ofDays(7));
+        Map<SignalGroup, GroupRetention> groups = new EnumMap<>(SignalGroup.class);
+        groups.put(
+                SignalGroup.DRIVER_MONITORING,
+                new GroupRetention(Duration.ofDays(7), Duration.ofDays(180), Duration.ofDays(5 * 365)));
         return new SeriesConfig(
                 Duration.ofDays(30),
                 Duration.ofDays(180),
@@ -94,7 +119,23 @@ public record SeriesConfig(
 
     /** The raw retention of a group's values: its own, or the raw retention. */
     public Duration retentionOf(SignalGroup group) {
-        return groupRetention.getOrDefault(group, rawRetention);
+        GroupRetention own = groups.get(group);
+        return own == null ? rawRetention : own.raw();
+    }
+
+    /** How long a group's values are kept in a rollup tier: its own, or the tier's. */
+    public Duration retentionOf(SignalGroup group, Tier tier) {
+        GroupRetention own = groups.get(group);
+        Duration tierRetention = tier == Tier.MINUTE ? minuteRetention : hourRetention;
+        if (own == null) {
+            return tierRetention;
+        }
+        return tier == Tier.MINUTE ? own.minutes() : own.hours();
+    }
+
+    /** How long the tier itself keeps its rows. */
+    public Duration retentionOf(Tier tier) {
+        return tier == Tier.MINUTE ? minuteRetention : hourRetention;
     }
 
     /**
@@ -112,7 +153,7 @@ public record SeriesConfig(
                 raw,
                 max(minuteRetention, raw),
                 max(hourRetention, raw),
-                groupRetention,
+                groups,
                 refreshInterval,
                 refreshLag,
                 maintenanceInterval,

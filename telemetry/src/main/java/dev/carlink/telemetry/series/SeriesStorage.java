@@ -5,7 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -61,13 +64,38 @@ public final class SeriesStorage {
         maintain(now);
     }
 
-    /** One maintenance round; returns how many raw rows had group values cleared. */
+    /**
+     * One maintenance round; returns how many rows had group values cleared. A group's rollup values are
+     * cleared here only where the rollups are tables; continuous aggregates cannot be updated, and {@link
+     * BucketQueries} leaves out what a group's retention no longer covers in any case.
+     */
     public long maintain(Instant now) throws SQLException {
         execute(dialect.periodic(config));
         long cleared = 0;
         for (SignalGroup group : SignalGroup.values()) {
             if (config.retentionOf(group).compareTo(config.rawRetention()) < 0) {
-                cleared += clear(group, now.minus(config.retentionOf(group)));
+                cleared += clear(
+                        "telemetry.telemetry",
+                        "ts",
+                        group.columns(),
+                        group.key(),
+                        now.minus(config.retentionOf(group)));
+            }
+            if (!dialect.refreshedByModule() || group.rolled().isEmpty()) {
+                continue;
+            }
+            for (Tier tier : Tier.values()) {
+                Duration kept = config.retentionOf(group, tier);
+                if (kept.compareTo(config.retentionOf(tier)) < 0) {
+                    List<String> columns = new ArrayList<>();
+                    for (RolledSignal signal : group.rolled()) {
+                        for (String suffix : List.of("_min", "_max", "_sum", "_n")) {
+                            columns.add(signal.column() + suffix);
+                        }
+                    }
+                    cleared += clear(
+                            tier.relation(), "bucket", columns, group.key() + "/" + tier.relation(), now.minus(kept));
+                }
             }
         }
         return cleared;
@@ -84,14 +112,17 @@ public final class SeriesStorage {
     }
 
     /**
-     * Clears a group's values in raw rows in [the previous round's cutoff, cutoff), in batches, then records
-     * the cutoff; a round that fails halfway leaves the recorded cutoff where it was, and the next redoes it.
+     * Clears {@code columns} of {@code table} in rows with {@code timeColumn} in [the previous round's cutoff,
+     * cutoff), in batches, then records the cutoff under {@code stateKey}; a round that fails halfway leaves the
+     * recorded cutoff where it was, and the next redoes it.
      */
-    private long clear(SignalGroup group, Instant cutoff) throws SQLException {
-        String assignments = String.join(
-                ", ", group.columns().stream().map(c -> c + " = NULL").toList());
+    private long clear(String table, String timeColumn, List<String> columns, String stateKey, Instant cutoff)
+            throws SQLException {
+        String assignments =
+                String.join(", ", columns.stream().map(c -> c + " = NULL").toList());
         String anySet = String.join(
-                " OR ", group.columns().stream().map(c -> c + " IS NOT NULL").toList());
+                " OR ", columns.stream().map(c -> c + " IS NOT NULL").toList());
+        String range = timeColumn + " >= ?::timestamptz AND " + timeColumn + " < ?::timestamptz";
         long total = 0;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
@@ -99,7 +130,7 @@ public final class SeriesStorage {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT (extract(epoch FROM cleared_before) * 1000)::int8 FROM telemetry.group_retention"
                             + " WHERE signal_group = ?")) {
-                select.setString(1, group.key());
+                select.setString(1, stateKey);
                 try (ResultSet row = select.executeQuery()) {
                     if (row.next()) {
                         from = Instant.ofEpochMilli(row.getLong(1));
@@ -110,10 +141,9 @@ public final class SeriesStorage {
                 return 0;
             }
             // (tableoid, ctid) names a row across partitions or chunks
-            try (PreparedStatement update = connection.prepareStatement("UPDATE telemetry.telemetry SET " + assignments
-                    + " WHERE ts >= ?::timestamptz AND ts < ?::timestamptz AND (tableoid, ctid) IN (SELECT tableoid,"
-                    + " ctid FROM telemetry.telemetry WHERE ts >= ?::timestamptz AND ts < ?::timestamptz AND ("
-                    + anySet + ") LIMIT " + CLEAR_BATCH + ")")) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET " + assignments
+                    + " WHERE " + range + " AND (tableoid, ctid) IN (SELECT tableoid, ctid FROM " + table + " WHERE "
+                    + range + " AND (" + anySet + ") LIMIT " + CLEAR_BATCH + ")")) {
                 for (int p = 0; p < 4; p += 2) {
                     update.setString(p + 1, from.toString());
                     update.setString(p + 2, cutoff.toString());
@@ -127,15 +157,16 @@ public final class SeriesStorage {
             try (PreparedStatement record = connection.prepareStatement(
                     "INSERT INTO telemetry.group_retention (signal_group, cleared_before) VALUES (?, ?::timestamptz)"
                             + " ON CONFLICT (signal_group) DO UPDATE SET cleared_before = excluded.cleared_before")) {
-                record.setString(1, group.key());
+                record.setString(1, stateKey);
                 record.setString(2, cutoff.toString());
                 record.executeUpdate();
             }
         }
         if (total > 0) {
             log.info(
-                    "signal group values cleared after their retention [group: {}, rows: {}, before: {}]",
-                    group.key(),
+                    "signal group values cleared after their retention [group: {}, table: {}, rows: {}, before: {}]",
+                    stateKey,
+                    table,
                     total,
                     cutoff);
         }

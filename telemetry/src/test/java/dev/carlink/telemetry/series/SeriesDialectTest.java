@@ -154,7 +154,12 @@ class SeriesDialectTest {
                         Duration.ofHours(36),
                         Duration.ofHours(1),
                         Duration.ofHours(1),
-                        Map.of(SignalGroup.LOCATION, Duration.ofDays(90)),
+                        Map.of(
+                                SignalGroup.LOCATION,
+                                new SeriesConfig.GroupRetention(Duration.ofDays(90), Duration.ZERO, Duration.ZERO),
+                                SignalGroup.CLIMATE,
+                                new SeriesConfig.GroupRetention(
+                                        Duration.ofHours(2), Duration.ofDays(2), Duration.ofDays(9))),
                         Duration.ZERO,
                         Duration.ofHours(2),
                         Duration.ZERO,
@@ -164,7 +169,9 @@ class SeriesDialectTest {
                 .hasMessageContaining("refreshLag")
                 .hasMessageContaining("maintenanceInterval")
                 .hasMessageContaining("expectedRowsPerSecond")
-                .hasMessageContaining("retention of location");
+                .hasMessageContaining("retention of location")
+                .hasMessageContaining("minute retention of climate must be PT0S..minuteRetention")
+                .hasMessageContaining("hour retention of climate");
         assertThatThrownBy(() -> SeriesConfig.defaults().withRawRetention(Duration.ofDays(3)))
                 .as("driver monitoring (7 days) may not outlive the raw samples")
                 .hasMessageContaining("retention of driver-monitoring");

@@ -46,7 +46,8 @@ class TimeSeriesIT {
     static void start() {
         db = TestDatabase.startMigrated();
         repository = new TelemetryRepository(db.pool(), new PlainPartitions());
-        buckets = new BucketQueries(db.pool(), new PlainPartitions());
+        buckets = new BucketQueries(
+                db.pool(), new PlainPartitions(), SeriesConfig.defaults(), java.time.Clock.systemUTC());
         refresher = new RollupRefresher(db.pool(), Duration.ofMinutes(1));
     }
 
@@ -197,7 +198,7 @@ class TimeSeriesIT {
     }
 
     @Test
-    void retention_dropsWholeOldPartitionsAndRollups_andClearsDriverMonitoringEarlier() throws Exception {
+    void retention_dropsOldPartitionsAndRollups_andClearsGroupsEarlier_rawAndDownsampled() throws Exception {
         try (TestDatabase own = TestDatabase.startMigrated()) {
             // given: samples 40, 10 and 1 days old (the 40-day one needs a partition made on demand)
             TelemetryRepository repo = new TelemetryRepository(own.pool(), new PlainPartitions());
@@ -218,10 +219,23 @@ class TimeSeriesIT {
                         now));
             }
             repo.store(samples, List.of());
-            own.execute("INSERT INTO telemetry.rollup_1m (vin, bucket, samples) VALUES ('" + vin + "', now() - INTERVAL"
-                    + " '40 days', 1), ('" + vin + "', now() - INTERVAL '2 days', 1)");
-            Map<SignalGroup, Duration> groups = new EnumMap<>(SignalGroup.class);
-            groups.put(SignalGroup.DRIVER_MONITORING, Duration.ofDays(7));
+            // another car's minute rollups 40, 10 and 1 day old, each with a cabin temperature and a speed (the
+            // first car's samples above are late ones, so its minutes would be read from its raw rows)
+            String rolled = Samples.vin(105);
+            own.execute("INSERT INTO telemetry.rollup_1m (vin, bucket, samples, cabin_temperature_c_min,"
+                    + " cabin_temperature_c_max, cabin_temperature_c_sum, cabin_temperature_c_n, speed_kmh_min,"
+                    + " speed_kmh_max, speed_kmh_sum, speed_kmh_n) SELECT '" + rolled
+                    + "', date_bin(INTERVAL '1 minute',"
+                    + " now() - d * INTERVAL '1 day', TIMESTAMPTZ '2000-01-01 00:00:00+00'), 1, 30, 30, 30, 1, 50, 50,"
+                    + " 50, 1 FROM unnest(ARRAY[40, 10, 1]) d");
+            Map<SignalGroup, SeriesConfig.GroupRetention> groups = new EnumMap<>(SignalGroup.class);
+            groups.put(
+                    SignalGroup.DRIVER_MONITORING,
+                    new SeriesConfig.GroupRetention(Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(365)));
+            // climate downsampled sooner: its minute values go after 2 days (the hours keep them a year)
+            groups.put(
+                    SignalGroup.CLIMATE,
+                    new SeriesConfig.GroupRetention(Duration.ofDays(30), Duration.ofDays(2), Duration.ofDays(365)));
             SeriesConfig config = new SeriesConfig(
                     Duration.ofDays(30),
                     Duration.ofDays(30),
@@ -232,6 +246,18 @@ class TimeSeriesIT {
                     Duration.ofHours(1),
                     1_000);
             SeriesStorage storage = new SeriesStorage(own.pool(), new PlainPartitions(), config);
+            BucketQueries queries =
+                    new BucketQueries(own.pool(), new PlainPartitions(), config, java.time.Clock.systemUTC());
+            Instant tenDaysAgo = now.minus(Duration.ofDays(10));
+            List<BucketQueries.Bucket> before = queries.query(
+                    rolled,
+                    tenDaysAgo.minus(Duration.ofMinutes(5)),
+                    tenDaysAgo.plus(Duration.ofMinutes(5)),
+                    Duration.ofMinutes(1));
+            assertThat(before).singleElement().satisfies(b -> assertThat(b.signals())
+                    .as("queries leave out climate minutes past their retention even before maintenance clears them")
+                    .extracting(BucketQueries.SignalStats::signal)
+                    .containsExactly(RolledSignal.SPEED));
 
             // when
             long cleared = storage.maintain(now);
@@ -251,9 +277,22 @@ class TimeSeriesIT {
                             "SELECT count(*) FROM telemetry.telemetry WHERE vin = ? AND latitude IS NOT NULL", vin))
                     .as("locations keep the raw retention")
                     .isEqualTo(2);
-            assertThat(cleared).isEqualTo(1);
-            assertThat(own.queryLong("SELECT count(*) FROM telemetry.rollup_1m WHERE vin = ?", vin))
+            assertThat(own.queryLong("SELECT count(*) FROM telemetry.rollup_1m WHERE vin = ?", rolled))
+                    .as("the 40-day-old minute is past the minute retention")
+                    .isEqualTo(2);
+            assertThat(own.queryLong(
+                            "SELECT count(*) FROM telemetry.rollup_1m WHERE vin = ? AND cabin_temperature_c_n"
+                                    + " IS NULL AND speed_kmh_n = 1",
+                            rolled))
+                    .as("the 10-day-old minute lost its climate values, kept its speed")
                     .isEqualTo(1);
+            assertThat(own.queryLong(
+                            "SELECT count(*) FROM telemetry.rollup_1m WHERE vin = ? AND cabin_temperature_c_n = 1",
+                            rolled))
+                    .isEqualTo(1);
+            assertThat(cleared)
+                    .as("one raw row's driver monitoring, one minute's climate")
+                    .isEqualTo(2);
             String dayOfOldest =
                     now.minus(Duration.ofDays(40)).toString().substring(0, 10).replace("-", "");
             assertThat(own.queryString("SELECT to_regclass('telemetry.telemetry_p" + dayOfOldest + "')::text"))

@@ -69,7 +69,8 @@ class TimescaleIT {
                 s.execute("CALL refresh_continuous_aggregate('telemetry.rollup_1h', NULL, NULL)");
             }
 
-            List<BucketQueries.Bucket> minutes = new BucketQueries(pool, dialect)
+            List<BucketQueries.Bucket> minutes = new BucketQueries(
+                            pool, dialect, SeriesConfig.defaults(), java.time.Clock.systemUTC())
                     .query(vin, first, first.plus(Duration.ofHours(2)), Duration.ofMinutes(5));
             assertThat(minutes).hasSize(24);
             assertThat(minutes.stream().mapToLong(BucketQueries.Bucket::samples).sum())
@@ -77,7 +78,7 @@ class TimescaleIT {
             BucketQueries.SignalStats cabin = minutes.get(0).signals().get(0);
             assertThat(cabin.min()).isCloseTo(20, within(1e-4));
             assertThat(cabin.max()).isCloseTo(29.9, within(1e-4));
-            assertThat(new BucketQueries(pool, dialect)
+            assertThat(new BucketQueries(pool, dialect, SeriesConfig.defaults(), java.time.Clock.systemUTC())
                             .query(vin, first, first.plus(Duration.ofHours(2)), Duration.ofHours(1)).stream()
                                     .mapToLong(BucketQueries.Bucket::samples)
                                     .sum())
