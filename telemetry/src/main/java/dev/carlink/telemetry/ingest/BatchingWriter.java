@@ -181,7 +181,7 @@ final class BatchingWriter {
                             BatchPlan plan = BatchPlan.of(samples);
                             long start = System.nanoTime();
                             StoreResult result = repository.store(plan.distinct(), plan.newestPerVin());
-                            metrics.commitTook(System.nanoTime() - start);
+                            metrics.commitTook(System.nanoTime() - start, samples.size());
                             return new Committed(plan, result);
                         },
                         true)

@@ -1,6 +1,7 @@
 package dev.carlink.telemetry.ingest;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,12 +18,14 @@ final class IngestMetrics {
     static final String REJECTED = "carlink.telemetry.samples.rejected";
     static final String BATCH_COMMIT = "carlink.telemetry.batch.commit";
     static final String PENDING = "carlink.telemetry.pending";
+    static final String WRITE_SIZE = "carlink.telemetry.write.samples";
 
     private final MeterRegistry registry;
     private final Counter stored;
     private final Counter duplicate;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final Timer batchCommit;
+    private final DistributionSummary writeSize;
     private final AtomicInteger pending = new AtomicInteger();
     private final Gauge pendingGauge;
 
@@ -45,6 +48,9 @@ final class IngestMetrics {
         batchCommit = Timer.builder(BATCH_COMMIT)
                 .description("Time to write and commit one batch of telemetry samples")
                 .register(registry);
+        writeSize = DistributionSummary.builder(WRITE_SIZE)
+                .description("Samples per write: a batch, or batches merged while the writer was busy")
+                .register(registry);
         pendingGauge = Gauge.builder(PENDING, pending, AtomicInteger::get)
                 .description("Telemetry samples accepted and not yet committed")
                 .strongReference(true)
@@ -63,8 +69,9 @@ final class IngestMetrics {
         rejected.get(reason).increment();
     }
 
-    void commitTook(long nanos) {
+    void commitTook(long nanos, int samples) {
         batchCommit.record(nanos, TimeUnit.NANOSECONDS);
+        writeSize.record(samples);
     }
 
     void pending(int samples) {
