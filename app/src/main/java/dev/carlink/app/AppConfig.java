@@ -2,6 +2,7 @@ package dev.carlink.app;
 
 import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.gateway.GatewayConfig;
+import dev.carlink.gateway.coap.CoapConfig;
 import dev.carlink.telemetry.TelemetryConfig;
 import dev.carlink.telemetry.series.SeriesConfig;
 
@@ -9,6 +10,7 @@ import dev.carlink.telemetry.series.SeriesConfig;
 public record AppConfig(
         DatabaseConfig database,
         GatewayConfig gateway,
+        CoapConfig coap,
         TelemetryConfig telemetry,
         SeriesConfig telemetryStorage,
         CommandServiceConfig command,

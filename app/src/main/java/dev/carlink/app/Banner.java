@@ -16,6 +16,11 @@ final class Banner {
         b.append("  MQTT         tcp://localhost:")
                 .append(server.mqttPort())
                 .append("  (vehicle contract: docs/vehicle-contract.md)\n");
+        if (server.coapPort() > 0) {
+            b.append("  CoAP         coap://localhost:")
+                    .append(server.coapPort())
+                    .append("  (UDP)\n");
+        }
         b.append("  database     ").append(server.databaseDescription()).append('\n');
         if (!config.demo().enabled()) {
             return b.append("\n  demo disabled: no accounts or cars were created\n")

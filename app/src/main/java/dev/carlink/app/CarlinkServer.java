@@ -3,6 +3,7 @@ package dev.carlink.app;
 import dev.carlink.command.CommandSchema;
 import dev.carlink.command.CommandServiceVerticle;
 import dev.carlink.gateway.GatewayVerticle;
+import dev.carlink.gateway.coap.CoapGatewayVerticle;
 import dev.carlink.telemetry.TelemetrySchema;
 import dev.carlink.telemetry.TelemetryVerticle;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +34,7 @@ public final class CarlinkServer implements AutoCloseable {
     private final Vertx vertx;
     private final PrometheusMeterRegistry metrics;
     private final GatewayVerticle gateway;
+    private final CoapGatewayVerticle coap;
     private final CommandServiceVerticle command;
 
     private CarlinkServer(
@@ -39,11 +42,13 @@ public final class CarlinkServer implements AutoCloseable {
             Vertx vertx,
             PrometheusMeterRegistry metrics,
             GatewayVerticle gateway,
+            CoapGatewayVerticle coap,
             CommandServiceVerticle command) {
         this.database = database;
         this.vertx = vertx;
         this.metrics = metrics;
         this.gateway = gateway;
+        this.coap = coap;
         this.command = command;
     }
 
@@ -65,13 +70,17 @@ public final class CarlinkServer implements AutoCloseable {
                     new TelemetryVerticle(ds, config.telemetry(), config.telemetryStorage(), metrics, clock);
             CommandServiceVerticle command = new CommandServiceVerticle(ds, config.command(), metrics, clock);
             GatewayVerticle gateway = new GatewayVerticle(config.gateway(), metrics, clock);
+            CoapGatewayVerticle coap = config.coap().enabled()
+                    ? new CoapGatewayVerticle(config.gateway(), config.coap(), metrics, clock)
+                    : null;
             vertx.deployVerticle(telemetry)
                     .compose(id -> vertx.deployVerticle(command))
                     .compose(id -> vertx.deployVerticle(gateway))
+                    .compose(id -> coap == null ? Future.succeededFuture(id) : vertx.deployVerticle(coap))
                     .toCompletionStage()
                     .toCompletableFuture()
                     .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            return new CarlinkServer(database, vertx, metrics, gateway, command);
+            return new CarlinkServer(database, vertx, metrics, gateway, coap, command);
         } catch (Exception e) {
             vertx.close();
             database.close();
@@ -85,6 +94,11 @@ public final class CarlinkServer implements AutoCloseable {
 
     public int mqttPort() {
         return gateway.actualMqttPort();
+    }
+
+    /** The CoAP gateway's UDP port, or -1 when CoAP is disabled. */
+    public int coapPort() {
+        return coap == null ? -1 : coap.actualPort();
     }
 
     public DataSource dataSource() {

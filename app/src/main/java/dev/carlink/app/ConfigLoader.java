@@ -3,6 +3,7 @@ package dev.carlink.app;
 import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.CommandServiceConfig.BootstrapUser;
 import dev.carlink.gateway.GatewayConfig;
+import dev.carlink.gateway.coap.CoapConfig;
 import dev.carlink.telemetry.TelemetryConfig;
 import dev.carlink.telemetry.series.SeriesConfig;
 import dev.carlink.telemetry.series.SignalGroup;
@@ -51,6 +52,8 @@ public final class ConfigLoader {
         d.put("mqtt.host", GatewayConfig.DEFAULT_HOST);
         d.put("mqtt.port", String.valueOf(GatewayConfig.DEFAULT_MQTT_PORT));
         d.put("mqtt.max-message-size", String.valueOf(GatewayConfig.DEFAULT_MAX_MESSAGE_SIZE));
+        d.put("coap.enabled", "true");
+        d.put("coap.port", String.valueOf(CoapConfig.DEFAULT_PORT));
         d.put("telemetry.batch-max-size", String.valueOf(TelemetryConfig.DEFAULT_BATCH_MAX_SIZE));
         d.put("telemetry.batch-max-delay", TelemetryConfig.DEFAULT_BATCH_MAX_DELAY.toMillis() + "ms");
         d.put("telemetry.max-pending", String.valueOf(TelemetryConfig.DEFAULT_MAX_PENDING));
@@ -219,6 +222,15 @@ public final class ConfigLoader {
                             integer("mqtt.max-message-size"),
                             gatewayDefaults.busTimeout(),
                             gatewayDefaults.gatewayId()));
+            CoapConfig coapDefaults = CoapConfig.defaults();
+            CoapConfig coap = section(
+                    "coap",
+                    () -> new CoapConfig(
+                            bool("coap.enabled"),
+                            integer("coap.port"),
+                            coapDefaults.sessionTtl(),
+                            coapDefaults.presenceTimeout(),
+                            coapDefaults.maxPayload()));
             TelemetryConfig telemetryDefaults = TelemetryConfig.defaults();
             TelemetryConfig telemetry = section(
                     "telemetry",
@@ -289,7 +301,7 @@ public final class ConfigLoader {
                                     duration("schedules.grace-period"),
                                     defaults.schedules().batchSize(),
                                     defaults.schedules().claimLease())));
-            return new AppConfig(database, gateway, telemetry, telemetryStorage, command, demo);
+            return new AppConfig(database, gateway, coap, telemetry, telemetryStorage, command, demo);
         }
 
         private <T> T section(String name, java.util.function.Supplier<T> build) {

@@ -1,0 +1,85 @@
+package dev.carlink.gateway.coap;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The cars with a CoAP session on this gateway: login tokens and, per car, its {@link CoapCar}. Thread-safe:
+ * Californium's threads and the Vert.x event loop both use it.
+ */
+final class CoapCars {
+
+    /** A login: the token a car puts in its requests, valid until {@code expiresAt}. */
+    record Session(String token, String vin, Instant expiresAt) {}
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ConcurrentHashMap<String, Session> byToken = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CoapCar> byVin = new ConcurrentHashMap<>();
+    private final Duration sessionTtl;
+    private final Clock clock;
+
+    CoapCars(Duration sessionTtl, Clock clock) {
+        this.sessionTtl = sessionTtl;
+        this.clock = clock;
+    }
+
+    /** A new session for {@code vin} (its earlier ones stay valid until they expire). */
+    Session open(String vin, java.util.function.Function<String, CoapCar> newCar) {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        Session session = new Session(
+                HexFormat.of().formatHex(bytes), vin, clock.instant().plus(sessionTtl));
+        byToken.put(session.token(), session);
+        byVin.computeIfAbsent(vin, newCar);
+        return session;
+    }
+
+    /** The car a token is for, while it is valid. */
+    Optional<String> vinOf(String token) {
+        Session session = token == null ? null : byToken.get(token);
+        if (session == null) {
+            return Optional.empty();
+        }
+        if (!clock.instant().isBefore(session.expiresAt())) {
+            byToken.remove(token, session);
+            return Optional.empty();
+        }
+        return Optional.of(session.vin());
+    }
+
+    /** The car's state, if it logged in on this gateway. */
+    Optional<CoapCar> car(String vin) {
+        return Optional.ofNullable(byVin.get(vin));
+    }
+
+    Collection<CoapCar> cars() {
+        return byVin.values();
+    }
+
+    /** Forgets expired tokens; returns how many. */
+    int expireSessions() {
+        Instant now = clock.instant();
+        int before = byToken.size();
+        byToken.values().removeIf(s -> !now.isBefore(s.expiresAt()));
+        return before - byToken.size();
+    }
+
+    /** Forgets a car that has no valid session and is offline. */
+    void forgetIdle(CoapCar car) {
+        boolean hasSession = byToken.values().stream().anyMatch(s -> s.vin().equals(car.vin()));
+        if (!hasSession && !car.online()) {
+            byVin.remove(car.vin(), car);
+        }
+    }
+
+    int sessions() {
+        return byToken.size();
+    }
+}

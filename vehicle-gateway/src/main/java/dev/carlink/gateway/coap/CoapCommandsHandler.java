@@ -1,0 +1,122 @@
+package dev.carlink.gateway.coap;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.bus.v1.CommandTransportAck;
+import dev.carlink.proto.bus.v1.DeliveryReceipt;
+import dev.carlink.proto.bus.v1.PresenceChange;
+import dev.carlink.proto.v1.Command;
+import dev.carlink.proto.v1.SignedCommand;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commands to CoAP cars, and their presence. A car that observes its {@code commands} resource is online: it
+ * gets a consumer on {@link BusAddress#commandDelivery(String)}, like an MQTT car. A delivered command joins
+ * the car's batch and every observer is notified with the whole batch (confirmable notifications); the car
+ * acknowledges each command on {@code command-acks}, which takes it out of the batch and publishes its {@code
+ * CommandTransportAck}. Failures of a delivery: 400 for a body that is not a signed Command for this car, 404
+ * when the car is offline.
+ */
+final class CoapCommandsHandler {
+
+    static final String PROTOCOL = "coap";
+
+    private static final Logger log = LoggerFactory.getLogger(CoapCommandsHandler.class);
+
+    private final EventBus bus;
+    private final Clock clock;
+
+    CoapCommandsHandler(EventBus bus, Clock clock) {
+        this.bus = bus;
+        this.clock = clock;
+    }
+
+    /** The car registered (or renewed) its observation of its commands from {@code remote}. */
+    void observed(CoapCar car, String remote) {
+        if (car.online()) {
+            return; // a notification re-reads the resource with the registration's request
+        }
+        MessageConsumer<Buffer> consumer =
+                bus.consumer(BusAddress.commandDelivery(car.vin()), message -> deliver(car, message));
+        if (car.goOnline(remote, consumer)) {
+            log.info("coap car online [vin: {}, remote: {}]", car.vin(), remote);
+            presence(car, true, "");
+        } else {
+            consumer.unregister();
+        }
+    }
+
+    /** The car stopped observing, or went silent: offline until it observes again. */
+    void lost(CoapCar car, String reason) {
+        MessageConsumer<Buffer> consumer = car.goOffline();
+        if (consumer != null) {
+            consumer.unregister();
+            log.info("coap car offline [vin: {}, reason: {}]", car.vin(), reason);
+            presence(car, false, reason);
+        }
+    }
+
+    /** The car holds these commands: out of the batch, each acknowledged to the backend once. */
+    void acknowledged(CoapCar car, List<String> commandIds) {
+        for (String id : car.acknowledge(commandIds)) {
+            CommandTransportAck ack = CommandTransportAck.newBuilder()
+                    .setVin(car.vin())
+                    .setCommandId(id)
+                    .setAckedAtMs(clock.millis())
+                    .build();
+            bus.publish(BusAddress.COMMAND_TRANSPORT_ACK, Buffer.buffer(ack.toByteArray()));
+        }
+    }
+
+    private void deliver(CoapCar car, Message<Buffer> message) {
+        SignedCommand signed;
+        Command command;
+        try {
+            signed = SignedCommand.parseFrom(
+                    message.body() == null ? new byte[0] : message.body().getBytes());
+            command = Command.parseFrom(signed.getCommand());
+        } catch (InvalidProtocolBufferException e) {
+            message.fail(400, "body is not a vehicle.v1.SignedCommand carrying a Command");
+            return;
+        }
+        if (signed.getSignature().isEmpty() || signed.getKeyId().isEmpty()) {
+            message.fail(400, "command is not signed (signature and key_id are required)");
+            return;
+        }
+        if (command.getId().isEmpty() || !car.vin().equals(command.getVin())) {
+            message.fail(400, "command needs an id and must be for vin " + car.vin());
+            return;
+        }
+        if (!car.online()) {
+            message.fail(404, "vehicle not connected");
+            return;
+        }
+        car.add(command.getId(), signed);
+        car.commands().changed();
+        log.debug("command queued for coap car [vin: {}, command: {}]", car.vin(), command.getId());
+        DeliveryReceipt receipt = DeliveryReceipt.newBuilder()
+                .setCommandId(command.getId())
+                .setSentAtMs(clock.millis())
+                .build();
+        message.reply(Buffer.buffer(receipt.toByteArray()));
+    }
+
+    private void presence(CoapCar car, boolean online, String reason) {
+        PresenceChange change = PresenceChange.newBuilder()
+                .setVin(car.vin())
+                .setOnline(online)
+                .setAtMs(clock.millis())
+                .setProtocol(PROTOCOL)
+                .setRemoteAddress(car.remoteAddress())
+                .setReason(reason)
+                .build();
+        bus.publish(BusAddress.VEHICLE_PRESENCE, Buffer.buffer(change.toByteArray()));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.carlink.gateway.coap;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Settings of the CoAP edge. Every field is validated at construction; all problems are reported at once.
+ *
+ * @param enabled whether the CoAP server runs at all
+ * @param port UDP port of the CoAP server; 0 binds any free port
+ * @param sessionTtl how long a login's token works; the car logs in again after it
+ * @param presenceTimeout a car that sent nothing for this long is offline (cars observe their commands and
+ *     register again, or send telemetry, well within it)
+ * @param maxPayload largest request body, in bytes; a larger one is answered 4.13
+ */
+public record CoapConfig(boolean enabled, int port, Duration sessionTtl, Duration presenceTimeout, int maxPayload) {
+
+    /** The IANA port for CoAP without DTLS. */
+    public static final int DEFAULT_PORT = 5683;
+
+    public CoapConfig {
+        List<String> problems = new ArrayList<>();
+        if (port < 0 || port > 65_535) {
+            problems.add("port must be between 0 and 65535, was " + port);
+        }
+        if (sessionTtl == null || sessionTtl.compareTo(Duration.ofMinutes(1)) < 0) {
+            problems.add("sessionTtl must be at least PT1M, was " + sessionTtl);
+        }
+        if (presenceTimeout == null || presenceTimeout.compareTo(Duration.ofSeconds(5)) < 0) {
+            problems.add("presenceTimeout must be at least PT5S, was " + presenceTimeout);
+        }
+        if (maxPayload < 64 || maxPayload > 1 << 20) {
+            problems.add("maxPayload must be between 64 and 1048576 bytes, was " + maxPayload);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid CoAP config: " + String.join("; ", problems));
+        }
+    }
+
+    /** On port 5683, 1-hour sessions, offline after 90 s of silence, 16 KiB bodies. */
+    public static CoapConfig defaults() {
+        return new CoapConfig(true, DEFAULT_PORT, Duration.ofHours(1), Duration.ofSeconds(90), 16_384);
+    }
+
+    /** This config on another port (0: any free one). */
+    public CoapConfig withPort(int otherPort) {
+        return new CoapConfig(enabled, otherPort, sessionTtl, presenceTimeout, maxPayload);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.carlink.gateway.coap;
+
+import dev.carlink.gateway.GatewayConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CoAP edge for constrained cars (Eclipse Californium, plain CoAP over UDP): the same contract as MQTT,
+ * resource by resource, documented in docs/vehicle-contract.md#coap. It talks to the other modules only through
+ * the event bus, like the MQTT gateway. A sweep every few seconds takes silent cars offline and forgets expired
+ * logins. Undeploying takes every car offline and closes the server.
+ */
+public final class CoapGatewayVerticle extends VerticleBase {
+
+    private static final Logger log = LoggerFactory.getLogger(CoapGatewayVerticle.class);
+    private static final long SWEEP_MS = 2_000;
+
+    static {
+        org.eclipse.californium.core.config.CoapConfig.register();
+        UdpConfig.register();
+    }
+
+    private final GatewayConfig gateway;
+    private final CoapConfig config;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+
+    private CoapServer server;
+    private CoapEndpoint endpoint;
+    private CoapCars cars;
+    private CoapCommandsHandler commands;
+    private long sweepTimer = -1;
+
+    public CoapGatewayVerticle(GatewayConfig gateway, CoapConfig config, MeterRegistry metrics, Clock clock) {
+        this.gateway = Objects.requireNonNull(gateway, "gateway");
+        this.config = Objects.requireNonNull(config, "config");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public Future<?> start() {
+        EventBus bus = vertx.eventBus();
+        DeliveryOptions busOptions =
+                new DeliveryOptions().setSendTimeout(gateway.busTimeout().toMillis());
+        cars = new CoapCars(config.sessionTtl(), clock);
+        commands = new CoapCommandsHandler(bus, clock);
+        CoapRequests requests = new CoapRequests(cars, metrics);
+        Map<String, org.eclipse.californium.core.server.resources.Resource> shared = Map.of(
+                "telemetry",
+                new IngestResource("telemetry", requests, bus, busOptions, metrics, clock, config.maxPayload()),
+                "events",
+                new IngestResource("events", requests, bus, busOptions, metrics, clock, config.maxPayload()),
+                "command-results",
+                new IngestResource("command-results", requests, bus, busOptions, metrics, clock, config.maxPayload()),
+                "command-acks",
+                new AcksResource(cars, requests, commands));
+        CoapResource v1 = new CoapResource("v1");
+        v1.add(new AuthResource(cars, requests, commands, bus, busOptions, config.sessionTtl()));
+        v1.add(new VehiclesResource(cars, shared, requests));
+        Gauge.builder("carlink.gateway.coap.sessions", () -> cars == null ? 0 : cars.sessions())
+                .register(metrics);
+        Gauge.builder(
+                        "carlink.gateway.coap.online",
+                        () -> cars == null
+                                ? 0
+                                : cars.cars().stream().filter(CoapCar::online).count())
+                .register(metrics);
+        return vertx.executeBlocking(() -> {
+                    Configuration californium = Configuration.createStandardWithoutFile();
+                    californium.set(
+                            org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, config.maxPayload());
+                    endpoint = new CoapEndpoint.Builder()
+                            .setConfiguration(californium)
+                            .setInetSocketAddress(new InetSocketAddress(gateway.host(), config.port()))
+                            .build();
+                    server = new CoapServer(californium);
+                    server.addEndpoint(endpoint);
+                    server.add(v1);
+                    server.start();
+                    return endpoint.getAddress().getPort();
+                })
+                .onSuccess(port -> {
+                    sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> sweep());
+                    log.info(
+                            "coap gateway listening [gateway: {}, host: {}, port: {}, sessionTtl: {}, presenceTimeout: {}]",
+                            gateway.gatewayId(),
+                            gateway.host(),
+                            port,
+                            config.sessionTtl(),
+                            config.presenceTimeout());
+                });
+    }
+
+    /** Silent cars go offline (their observations are cancelled); expired logins are forgotten. */
+    private void sweep() {
+        long timeout = config.presenceTimeout().toNanos();
+        for (CoapCar car : cars.cars()) {
+            if (car.online() && car.silentNanos() > timeout) {
+                car.commands().clearObserveRelations();
+                commands.lost(car, "silent for " + config.presenceTimeout().toSeconds() + " s");
+            }
+        }
+        cars.expireSessions();
+        for (CoapCar car : cars.cars()) {
+            cars.forgetIdle(car);
+        }
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(sweepTimer);
+        for (CoapCar car : cars.cars()) {
+            commands.lost(car, "gateway stopping");
+        }
+        return vertx.executeBlocking(() -> {
+                    if (server != null) {
+                        server.destroy();
+                    }
+                    return null;
+                })
+                .onComplete(done -> log.info("coap gateway stopped [gateway: {}]", gateway.gatewayId()));
+    }
+
+    /**
+     * The UDP port the CoAP server is bound to (the configured one, or the one chosen for port 0).
+     *
+     * @throws IllegalStateException before the verticle is deployed
+     */
+    public int actualPort() {
+        if (endpoint == null) {
+            throw new IllegalStateException("coap gateway is not deployed");
+        }
+        return endpoint.getAddress().getPort();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.carlink.gateway.coap;
+
+import java.util.Map;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.core.server.resources.Resource;
+
+/**
+ * {@code /v1/vehicles}: resolves {@code {vin}/...} without keeping a resource per VIN that anyone may name. The
+ * message resources are shared (they read the VIN from the path); {@code commands} is the car's own observable
+ * resource, which exists once the car logged in on this gateway.
+ */
+final class VehiclesResource extends CoapResource {
+
+    private final CoapCars cars;
+    private final Map<String, Resource> shared;
+    private final Resource notLoggedIn;
+
+    /** @param shared the resources every car shares, by name: telemetry, events, command-results, command-acks */
+    VehiclesResource(CoapCars cars, Map<String, Resource> shared, CoapRequests requests) {
+        super("vehicles");
+        this.cars = cars;
+        this.shared = Map.copyOf(shared);
+        this.notLoggedIn = new CoapResource("commands") {
+            @Override
+            public void handleGET(CoapExchange exchange) {
+                requests.refuse(exchange, ResponseCode.UNAUTHORIZED, "not-logged-in", "log in first (POST /v1/auth)");
+            }
+        };
+    }
+
+    @Override
+    public Resource getChild(String vin) {
+        return new CoapResource(vin) {
+            @Override
+            public Resource getChild(String name) {
+                if (name.equals("commands")) {
+                    return cars.car(vin).<Resource>map(CoapCar::commands).orElse(notLoggedIn);
+                }
+                return shared.get(name);
+            }
+        };
+    }
+}
