@@ -1,0 +1,82 @@
+package dev.carlink.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.carlink.simulator.VehicleCredentials;
+import dev.carlink.simulator.car.CarConfig;
+import dev.carlink.simulator.car.SimulatedCar;
+import dev.carlink.simulator.coap.CoapCar;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A simulated car on CoAP through the whole system: its telemetry becomes the state owners see, it is online
+ * while it observes its commands, and an owner's command reaches it, is verified and executed, and ends
+ * SUCCEEDED with every step recorded.
+ */
+class CoapCarIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private static TestSystem system;
+    private static String alice;
+
+    @BeforeAll
+    static void start() {
+        system = TestSystem.start();
+        alice = system.login("alice");
+    }
+
+    @AfterAll
+    static void stop() {
+        system.close();
+    }
+
+    @Test
+    void aCoapCar_reportsState_isOnline_andRunsAnOwnersCommand() {
+        String vin = "SMCAR000000000961";
+        VehicleCredentials credentials = system.enrollCar(vin, "alice");
+        SimulatedCar simulated = new SimulatedCar(CarConfig.of(vin), Clock.systemUTC());
+        simulated.park();
+        simulated.setCabinTemperature(38);
+        URI gateway = URI.create("coap://127.0.0.1:" + system.server.coapPort());
+        try (CoapCar car = new CoapCar(credentials, simulated, gateway, Duration.ofMillis(500)).connect()) {
+            await().atMost(PATIENCE)
+                    .until(() ->
+                            system.get(alice, "/api/v1/vehicles/" + vin).json().getBoolean("online", false));
+            await().atMost(PATIENCE)
+                    .until(() -> system.get(alice, "/api/v1/vehicles/" + vin + "/state")
+                                    .status()
+                            == 200);
+
+            TestSystem.Reply created = system.post(
+                    alice,
+                    "/api/v1/vehicles/" + vin + "/commands",
+                    new JsonObject()
+                            .put("type", "CLIMATE_START")
+                            .put("targetTemperatureC", 22)
+                            .encode());
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            String id = created.json().getString("id");
+            JsonObject[] command = new JsonObject[1];
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                command[0] = system.get(alice, "/api/v1/vehicles/" + vin + "/commands/" + id)
+                        .json();
+                assertThat(command[0].getString("status")).isEqualTo("SUCCEEDED");
+            });
+            assertThat(command[0].getJsonArray("transitions").encode()).contains("DELIVERED");
+            assertThat(simulated.isClimateRunning()).isTrue();
+            assertThat(car.stored()).isPositive();
+            assertThat(car.refused()).isZero();
+        }
+        await().atMost(PATIENCE)
+                .until(() ->
+                        !system.get(alice, "/api/v1/vehicles/" + vin).json().getBoolean("online", true));
+    }
+}
