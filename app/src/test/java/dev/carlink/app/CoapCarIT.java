@@ -79,4 +79,43 @@ class CoapCarIT {
                 .until(() ->
                         !system.get(alice, "/api/v1/vehicles/" + vin).json().getBoolean("online", true));
     }
+
+    @Test
+    void theSimulatorsRunCommand_onCoap_enrollsAFleetThatReportsThroughTheCoapGateway() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = dev.carlink.simulator.SimulatorCli.commandLine();
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(err));
+
+        int code = cli.execute(
+                "run",
+                "--api",
+                system.api(""),
+                "--staff-user",
+                "staff",
+                "--staff-password",
+                "staff-test-pass",
+                "--owner",
+                "bob",
+                "--cars",
+                "3",
+                "--vin-start",
+                "970",
+                "--coap",
+                "coap://127.0.0.1:" + system.server.coapPort(),
+                "--telemetry-interval",
+                "500ms",
+                "--duration",
+                "4s");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("fleet of 3 car(s) running on CoAP")
+                .contains("3 car(s) on CoAP, 3 observing their commands, 0 failed to log in")
+                .contains("0 refused");
+        assertThat(system.count(
+                        "SELECT count(DISTINCT vin) FROM telemetry.latest_state WHERE vin LIKE 'SMCAR0000000009%'"))
+                .isGreaterThanOrEqualTo(3);
+    }
 }

@@ -2,6 +2,7 @@ package dev.carlink.simulator;
 
 import dev.carlink.simulator.enroll.EnrollmentClient;
 import dev.carlink.simulator.enroll.EnrollmentException;
+import dev.carlink.simulator.fleet.CoapFleet;
 import dev.carlink.simulator.fleet.Fleet;
 import dev.carlink.simulator.fleet.FleetConfig;
 import dev.carlink.simulator.fleet.FleetStats;
@@ -90,6 +91,12 @@ final class RunCommand implements Callable<Integer> {
     Duration duration;
 
     @Option(
+            names = "--coap",
+            paramLabel = "URL",
+            description = "run the cars on CoAP at this gateway instead of MQTT, e.g. coap://localhost:5683")
+    String coap;
+
+    @Option(
             names = "--credentials",
             paramLabel = "FILE",
             description =
@@ -97,6 +104,7 @@ final class RunCommand implements Callable<Integer> {
     Path credentials;
 
     private URI mqttUri;
+    private URI coapUri;
     private URI apiUri;
 
     @Override
@@ -126,6 +134,9 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
 
+        if (coapUri != null) {
+            return runOnCoap(fleetCredentials, out, err);
+        }
         FleetConfig config = FleetConfig.of(mqttUri)
                 .withCar(MqttCarConfig.of(mqttUri)
                         .withTelemetryInterval(telemetryInterval)
@@ -166,10 +177,65 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The same fleet on the CoAP gateway. */
+    private int runOnCoap(List<VehicleCredentials> fleetCredentials, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
+        CoapFleet fleet = new CoapFleet(
+                coapUri, fleetCredentials, telemetryInterval, timeScale, fatigueTimeScale, Clock.systemDefaultZone());
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                String summary = fleet.describe();
+                fleet.close();
+                out.println("summary: " + summary);
+                out.flush();
+            }
+        };
+        Thread hook = new Thread(stop, "carlink-simulator-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        fleet.start();
+        out.printf(
+                "fleet of %d car(s) running on CoAP against %s%s%n",
+                fleetCredentials.size(), coapUri, duration == null ? ", Ctrl-C to stop" : " for " + duration);
+        out.flush();
+        CountDownLatch forever = new CountDownLatch(1);
+        if (duration == null) {
+            forever.await();
+        } else {
+            forever.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        long stored = fleet.stored();
+        stop.run();
+        if (stored == 0) {
+            err.println("error: no message was stored; is the backend's CoAP gateway at " + coapUri + " running?");
+            err.flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    private static URI coapUri(String raw, List<String> problems) {
+        try {
+            URI uri = new URI(raw);
+            if (!"coap".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
+                problems.add("--coap must be coap://host:port, was '" + raw + "'");
+                return null;
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            problems.add("--coap must be coap://host:port, was '" + raw + "'");
+            return null;
+        }
+    }
+
     /** Checks every argument and reports all problems at once, before anything touches the network. */
     private void validate() {
         List<String> problems = new ArrayList<>();
         mqttUri = mqttOptions.uri(problems);
+        if (coap != null) {
+            coapUri = coapUri(coap, problems);
+        }
         if (credentials != null) {
             if (!Files.isReadable(credentials)) {
                 problems.add("--credentials file " + credentials + " cannot be read");

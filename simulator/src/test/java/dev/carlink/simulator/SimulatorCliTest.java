@@ -72,6 +72,15 @@ class SimulatorCliTest {
     }
 
     @Test
+    void run_withANonCoapUrlForCoap_failsNamingCoap() {
+        int code = execute(run("--coap", "http://localhost:5683"));
+
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("--coap must be coap://host:port, was 'http://localhost:5683'");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void run_withMqttUrlWithoutPort_failsNamingMqtt() {
         int code = execute(run("--mqtt", "tcp://localhost"));
 

@@ -65,6 +65,7 @@ public final class CoapCar implements AutoCloseable {
     private final SimulatedCar car;
     private final URI base;
     private final Duration telemetryInterval;
+    private final double timeScale;
     private final CommandVerifier verifier;
     private final ScheduledExecutorService thread;
     private final CoapEndpoint endpoint;
@@ -83,10 +84,17 @@ public final class CoapCar implements AutoCloseable {
 
     /** @param base the gateway, e.g. {@code coap://localhost:5683} */
     public CoapCar(VehicleCredentials credentials, SimulatedCar car, URI base, Duration telemetryInterval) {
+        this(credentials, car, base, telemetryInterval, 1);
+    }
+
+    /** @param timeScale simulated seconds per real second for the car's physics */
+    public CoapCar(
+            VehicleCredentials credentials, SimulatedCar car, URI base, Duration telemetryInterval, double timeScale) {
         this.credentials = credentials;
         this.car = car;
         this.base = base;
         this.telemetryInterval = telemetryInterval;
+        this.timeScale = timeScale;
         this.verifier = new CommandVerifier(credentials.vin(), credentials.signingKeys(), car.clock());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coap-car-" + credentials.vin());
@@ -105,6 +113,10 @@ public final class CoapCar implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         LOG.info("coap car connected [vin: {}, gateway: {}]", credentials.vin(), base);
         return this;
+    }
+
+    public String vin() {
+        return credentials.vin();
     }
 
     public SimulatedCar car() {
@@ -255,7 +267,7 @@ public final class CoapCar implements AutoCloseable {
     private void tick() {
         try {
             long now = System.nanoTime();
-            car.step(Duration.ofNanos(now - lastTickNanos));
+            car.step(Duration.ofNanos(Math.round((now - lastTickNanos) * timeScale)));
             lastTickNanos = now;
             for (CommandResult result : car.drainResults()) {
                 send(
