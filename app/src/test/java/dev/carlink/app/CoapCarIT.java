@@ -118,4 +118,39 @@ class CoapCarIT {
                         "SELECT count(DISTINCT vin) FROM telemetry.latest_state WHERE vin LIKE 'SMCAR0000000009%'"))
                 .isGreaterThanOrEqualTo(3);
     }
+
+    @Test
+    void theFleetLoadMode_onCoap_storesEveryMessageOnce_withLatencyToTheCommit(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path reports) throws Exception {
+        java.util.List<VehicleCredentials> fleet = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            fleet.add(system.enrollCar(String.format("SMCAR%012d", 980_000 + i), "bob"));
+        }
+        dev.carlink.simulator.load.LoadConfig config = new dev.carlink.simulator.load.LoadConfig(
+                URI.create("coap://127.0.0.1:" + system.server.coapPort()),
+                300,
+                Duration.ofSeconds(4),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(15),
+                1,
+                200,
+                dev.carlink.simulator.load.LoadConfig.DEFAULT_MAX_CONNECTING,
+                dev.carlink.simulator.load.LoadConfig.DEFAULT_MAX_IN_FLIGHT,
+                java.util.List.of("127.0.0.1"),
+                reports,
+                null,
+                0);
+
+        dev.carlink.simulator.load.LoadReport report =
+                new dev.carlink.simulator.load.LoadRun(config, fleet, line -> {}).run();
+
+        assertThat(report.connected()).isEqualTo(60);
+        assertThat(report.lost()).isZero();
+        assertThat(report.notSent()).isZero();
+        assertThat(report.acked()).isEqualTo(report.intended()).isPositive();
+        assertThat(report.latency().p50()).as("publish to commit, ms").isPositive();
+        assertThat(system.count("SELECT count(*) FROM telemetry.telemetry WHERE vin LIKE 'SMCAR000000980%'"))
+                .as("rows stored")
+                .isEqualTo(report.acked());
+    }
 }

@@ -215,26 +215,12 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static URI coapUri(String raw, List<String> problems) {
-        try {
-            URI uri = new URI(raw);
-            if (!"coap".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
-                problems.add("--coap must be coap://host:port, was '" + raw + "'");
-                return null;
-            }
-            return uri;
-        } catch (java.net.URISyntaxException e) {
-            problems.add("--coap must be coap://host:port, was '" + raw + "'");
-            return null;
-        }
-    }
-
     /** Checks every argument and reports all problems at once, before anything touches the network. */
     private void validate() {
         List<String> problems = new ArrayList<>();
         mqttUri = mqttOptions.uri(problems);
         if (coap != null) {
-            coapUri = coapUri(coap, problems);
+            coapUri = CliChecks.coapUri("--coap", coap, problems);
         }
         if (credentials != null) {
             if (!Files.isReadable(credentials)) {

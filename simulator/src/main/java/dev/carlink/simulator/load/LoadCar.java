@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * of a simulated car, and subscribed to its {@code errors} topic so that refusals the gateway can only explain
  * there (MQTT 3.1.1) are counted. Lives on its shard's event loop; every method is called there.
  */
-final class LoadCar {
+final class LoadCar implements ShardCar {
 
     /** How long a CONNECT may wait for its CONNACK (the TCP connect itself has the same limit). */
     static final int CONNECT_TIMEOUT_MS = 30_000;
@@ -78,7 +78,8 @@ final class LoadCar {
         this.qos = qos == 1 ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
     }
 
-    Future<Void> connect(Vertx vertx, String host, int port, String localAddress) {
+    @Override
+    public Future<Void> connect(Vertx vertx, String host, int port, String localAddress) {
         this.vertx = vertx;
         this.host = host;
         this.port = port;
@@ -189,7 +190,8 @@ final class LoadCar {
     }
 
     /** Fault injection (a reconnect storm): drops the connection now and connects again at once. */
-    void dropAndReconnect() {
+    @Override
+    public void dropAndReconnect() {
         if (!connected) {
             return;
         }
@@ -227,7 +229,8 @@ final class LoadCar {
      * A message is due now; {@code intendedNanos} is when it should have left, for latency, and {@code measured}
      * says it falls after the warm-up.
      */
-    void due(long intendedNanos, boolean measured) {
+    @Override
+    public void due(long intendedNanos, boolean measured) {
         stats.intended.incrementAndGet();
         Pending message = new Pending(
                 intendedNanos, measured, Buffer.buffer(car.telemetry().toByteArray()));
@@ -299,23 +302,27 @@ final class LoadCar {
         }
     }
 
-    boolean isConnected() {
+    @Override
+    public boolean isConnected() {
         return connected;
     }
 
     /** Messages due but not written yet because the in-flight window was full. */
-    int backlogged() {
+    @Override
+    public int backlogged() {
         return backlog.size();
     }
 
     /** Gives up the backlog (sending has ended) and returns how many there were. */
-    int dropBacklog() {
+    @Override
+    public int dropBacklog() {
         int n = backlog.size();
         backlog.clear();
         return n;
     }
 
-    Future<Void> disconnect() {
+    @Override
+    public Future<Void> disconnect() {
         stopped = true;
         if (client == null || !connected) {
             return Future.succeededFuture();

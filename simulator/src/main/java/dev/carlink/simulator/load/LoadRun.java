@@ -33,6 +33,7 @@ public final class LoadRun {
     private final List<VehicleCredentials> credentials;
     private final Consumer<String> progress;
     private final LoadStats stats = new LoadStats();
+    private CoapEndpoints coapEndpoints;
 
     /**
      * @param progress receives one line a second while connecting and sending (the CLI prints them)
@@ -50,7 +51,8 @@ public final class LoadRun {
     public LoadReport run() throws IOException, InterruptedException {
         int loops = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), credentials.size()));
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
-        try {
+        try (CoapEndpoints coap = new CoapEndpoints()) {
+            coapEndpoints = coap;
             List<LoadShard> shards = shards(loops);
             connect(vertx, shards);
             if (stats.connected.get() == 0) {
@@ -69,14 +71,18 @@ public final class LoadRun {
     private List<LoadShard> shards(int count) {
         List<LoadShard> shards = new ArrayList<>();
         int perShard = (credentials.size() + count - 1) / count;
+        boolean coap = "coap".equals(config.mqtt().getScheme());
         String host = config.mqtt().getHost();
-        int port = config.mqtt().getPort() < 0 ? 1883 : config.mqtt().getPort();
+        int port = config.mqtt().getPort() >= 0 ? config.mqtt().getPort() : coap ? 5683 : 1883;
         for (int first = 0; first < credentials.size(); first += perShard) {
-            List<LoadCar> cars = new ArrayList<>();
+            List<ShardCar> cars = new ArrayList<>();
             for (VehicleCredentials c : credentials.subList(first, Math.min(first + perShard, credentials.size()))) {
                 SimulatedCar car = new SimulatedCar(CarConfig.of(c.vin()), Clock.systemUTC());
                 car.park();
-                cars.add(new LoadCar(c, car, stats, config.maxInFlight(), config.qos()));
+                cars.add(
+                        coap
+                                ? new CoapLoadCar(c, car, stats, config.maxInFlight(), coapEndpoints)
+                                : new LoadCar(c, car, stats, config.maxInFlight(), config.qos()));
             }
             double share = (double) cars.size() / credentials.size();
             shards.add(

@@ -13,7 +13,7 @@ final class LoadShard extends VerticleBase {
 
     private static final long TICK_MS = 5;
 
-    private final List<LoadCar> cars;
+    private final List<ShardCar> cars;
     private final List<String> sourceAddresses;
     private final int firstIndex;
     private final String host;
@@ -22,7 +22,7 @@ final class LoadShard extends VerticleBase {
     private final int maxConnecting;
 
     /** The cars that connected, the ones the messages go to; set once the ramp is over. */
-    private volatile List<LoadCar> active = List.of();
+    private volatile List<ShardCar> active = List.of();
 
     private long sendTimer = -1;
 
@@ -32,7 +32,7 @@ final class LoadShard extends VerticleBase {
      * @param maxConnecting this shard's CONNECTs awaiting a CONNACK at most
      */
     LoadShard(
-            List<LoadCar> cars,
+            List<ShardCar> cars,
             List<String> sourceAddresses,
             int firstIndex,
             String host,
@@ -72,7 +72,7 @@ final class LoadShard extends VerticleBase {
         private void startDue() {
             long allowed = (long) ((System.nanoTime() - startNanos) / 1e9 * connectRate) + 1;
             while (started < cars.size() && started < allowed && connecting < maxConnecting) {
-                LoadCar car = cars.get(started);
+                ShardCar car = cars.get(started);
                 String source = sourceAddresses.get((firstIndex + started) % sourceAddresses.size());
                 started++;
                 connecting++;
@@ -81,7 +81,7 @@ final class LoadShard extends VerticleBase {
                     finished++;
                     if (finished == cars.size()) {
                         vertx.cancelTimer(timer);
-                        active = cars.stream().filter(LoadCar::isConnected).toList();
+                        active = cars.stream().filter(ShardCar::isConnected).toList();
                         done.tryComplete();
                     } else {
                         startDue();
@@ -103,7 +103,7 @@ final class LoadShard extends VerticleBase {
      */
     void startSending(
             double rate, int fleetCars, int firstActive, long startNanos, long measureFromNanos, long endNanos) {
-        List<LoadCar> senders = active;
+        List<ShardCar> senders = active;
         if (senders.isEmpty()) {
             return;
         }
@@ -124,7 +124,7 @@ final class LoadShard extends VerticleBase {
     void reconnectStorm(double fraction) {
         context.runOnContext(v -> {
             int count = (int) Math.round(cars.size() * fraction);
-            cars.subList(0, count).forEach(LoadCar::dropAndReconnect);
+            cars.subList(0, count).forEach(ShardCar::dropAndReconnect);
         });
     }
 
@@ -132,7 +132,7 @@ final class LoadShard extends VerticleBase {
     Future<Integer> backlogged() {
         Promise<Integer> count = Promise.promise();
         context.runOnContext(
-                v -> count.complete(cars.stream().mapToInt(LoadCar::backlogged).sum()));
+                v -> count.complete(cars.stream().mapToInt(ShardCar::backlogged).sum()));
         return count.future();
     }
 
@@ -143,13 +143,13 @@ final class LoadShard extends VerticleBase {
             if (sendTimer >= 0) {
                 vertx.cancelTimer(sendTimer);
             }
-            dropped.complete(cars.stream().mapToInt(LoadCar::dropBacklog).sum());
+            dropped.complete(cars.stream().mapToInt(ShardCar::dropBacklog).sum());
         });
         return dropped.future();
     }
 
     @Override
     public Future<?> stop() {
-        return Future.join(cars.stream().map(LoadCar::disconnect).toList());
+        return Future.join(cars.stream().map(ShardCar::disconnect).toList());
     }
 }
