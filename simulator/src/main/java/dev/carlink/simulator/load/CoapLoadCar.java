@@ -21,8 +21,8 @@ import org.eclipse.californium.core.coap.MediaTypeRegistry;
  * A load car on CoAP: logs in for a token, then sends each due telemetry sample as a confirmable POST; the 2.04
  * comes once the sample is stored, so latency is publish-to-commit as on MQTT QoS 1. A 5.03 sends the same
  * sample again after its Max-Age, a request with no answer again after a second, and a 4.01 logs in again
- * first. The cars of a shard share one UDP endpoint per source address ({@link CoapEndpoints}), as cars behind
- * one carrier NAT do; Californium's callbacks are brought back to the shard's event loop.
+ * first. A few cars share one UDP endpoint ({@link CoapEndpoints}), as cars behind one carrier NAT do;
+ * Californium's callbacks are brought back to the shard's event loop.
  */
 final class CoapLoadCar implements ShardCar {
 
@@ -33,6 +33,7 @@ final class CoapLoadCar implements ShardCar {
     private final LoadStats stats;
     private final int maxInFlight;
     private final CoapEndpoints endpoints;
+    private final int index;
     private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
     private Context context;
     private Vertx vertx;
@@ -47,8 +48,10 @@ final class CoapLoadCar implements ShardCar {
             SimulatedCar car,
             LoadStats stats,
             int maxInFlight,
-            CoapEndpoints endpoints) {
+            CoapEndpoints endpoints,
+            int index) {
         this.credentials = credentials;
+        this.index = index;
         this.car = car;
         this.stats = stats;
         this.maxInFlight = maxInFlight;
@@ -69,7 +72,7 @@ final class CoapLoadCar implements ShardCar {
 
     private CoapClient client(String path) {
         CoapClient client = new CoapClient(base + path);
-        client.setEndpoint(endpoints.of(localAddress));
+        client.setEndpoint(endpoints.of(localAddress, index));
         client.setTimeout(TimeUnit.SECONDS.toMillis(60));
         return client;
     }

@@ -76,12 +76,13 @@ public final class LoadRun {
         int port = config.mqtt().getPort() >= 0 ? config.mqtt().getPort() : coap ? 5683 : 1883;
         for (int first = 0; first < credentials.size(); first += perShard) {
             List<ShardCar> cars = new ArrayList<>();
-            for (VehicleCredentials c : credentials.subList(first, Math.min(first + perShard, credentials.size()))) {
+            for (int i = first; i < Math.min(first + perShard, credentials.size()); i++) {
+                VehicleCredentials c = credentials.get(i);
                 SimulatedCar car = new SimulatedCar(CarConfig.of(c.vin()), Clock.systemUTC());
                 car.park();
                 cars.add(
                         coap
-                                ? new CoapLoadCar(c, car, stats, config.maxInFlight(), coapEndpoints)
+                                ? new CoapLoadCar(c, car, stats, config.maxInFlight(), coapEndpoints, i)
                                 : new LoadCar(c, car, stats, config.maxInFlight(), config.qos()));
             }
             double share = (double) cars.size() / credentials.size();

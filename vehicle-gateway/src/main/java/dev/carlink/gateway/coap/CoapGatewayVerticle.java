@@ -30,6 +30,9 @@ public final class CoapGatewayVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(CoapGatewayVerticle.class);
     private static final long SWEEP_MS = 2_000;
 
+    /** Socket buffers asked for (the kernel caps them at net.core.rmem_max / wmem_max). */
+    static final int UDP_BUFFER_BYTES = 4 << 20;
+
     static {
         org.eclipse.californium.core.config.CoapConfig.register();
         UdpConfig.register();
@@ -85,6 +88,10 @@ public final class CoapGatewayVerticle extends VerticleBase {
                     Configuration californium = Configuration.createStandardWithoutFile();
                     californium.set(
                             org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, config.maxPayload());
+                    // a fleet's bursts overflow the kernel's default UDP buffer (about 200 KB): every datagram
+                    // dropped there costs a car a 2 s retransmission
+                    californium.set(UdpConfig.UDP_RECEIVE_BUFFER_SIZE, UDP_BUFFER_BYTES);
+                    californium.set(UdpConfig.UDP_SEND_BUFFER_SIZE, UDP_BUFFER_BYTES);
                     endpoint = new CoapEndpoint.Builder()
                             .setConfiguration(californium)
                             .setInetSocketAddress(new InetSocketAddress(gateway.host(), config.port()))

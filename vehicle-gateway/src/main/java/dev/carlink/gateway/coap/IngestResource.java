@@ -72,7 +72,8 @@ final class IngestResource extends CoapResource {
             return;
         }
         CarMessageDecoder.Accepted accepted = (CarMessageDecoder.Accepted) decoded;
-        exchange.accept(); // the answer comes once stored: an empty ACK stops the car's retransmissions now
+        // answered once stored, usually well within the car's first retransmission timeout (2 s), so the answer
+        // rides on the ACK; a slower store is answered separately after the car's retransmission
         bus.<Buffer>request(accepted.address(), accepted.body(), busOptions).onComplete(reply -> {
             if (reply.succeeded()) {
                 metrics.counter("carlink.gateway.coap.accepted", "kind", kind).increment();
