@@ -1,0 +1,162 @@
+package dev.carlink.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.carlink.gateway.coap.CoapConfig;
+import dev.carlink.gateway.coap.CoapGatewayVerticle;
+import dev.carlink.proto.v1.CoapLogin;
+import dev.carlink.proto.v1.CoapSession;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.time.Clock;
+import java.util.Random;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile input on the CoAP edge: datagrams that are not CoAP, truncated headers, option lengths past the end,
+ * wrong versions, methods and paths, tokens that are guesses. Each is dropped, reset or refused with a reason;
+ * nothing reaches storage; a legitimate car is served before, during and after.
+ */
+class CoapMaliciousInputIT {
+
+    private static GatewayHarness gateway;
+    private static CoapGatewayVerticle coap;
+    private static int port;
+
+    @BeforeAll
+    static void start() {
+        gateway = GatewayHarness.start();
+        coap = new CoapGatewayVerticle(
+                GatewayConfig.defaults().withMqttPort(0),
+                CoapConfig.defaults().withPort(0),
+                gateway.meters,
+                Clock.systemUTC());
+        GatewayHarness.await(gateway.vertx.deployVerticle(coap));
+        port = coap.actualPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    private static CoapResponse post(String path, byte[] body) throws Exception {
+        CoapClient client = new CoapClient("coap://127.0.0.1:" + port + path);
+        client.setEndpoint(new CoapEndpoint.Builder()
+                .setConfiguration(Configuration.createStandardWithoutFile())
+                .build());
+        client.setTimeout(5_000L);
+        try {
+            return client.post(body, MediaTypeRegistry.APPLICATION_OCTET_STREAM);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /** A legitimate car logs in and stores a sample. */
+    private static void legitimateCarIsServed() throws Exception {
+        String vin = gateway.newCar();
+        CoapResponse login = post(
+                "/v1/auth",
+                CoapLogin.newBuilder()
+                        .setVin(vin)
+                        .setSecret(gateway.secret(vin))
+                        .build()
+                        .toByteArray());
+        assertThat(login.getCode()).isEqualTo(ResponseCode.CREATED);
+        String token = CoapSession.parseFrom(login.getPayload()).getToken();
+        CoapResponse stored = post(
+                "/v1/vehicles/" + vin + "/telemetry?t=" + token,
+                Fixtures.telemetry(1).toByteArray());
+        assertThat(stored.getCode()).isEqualTo(ResponseCode.CHANGED);
+    }
+
+    /** Sends raw datagrams, then reads what comes back until the gateway is quiet; returns how many answers. */
+    private static int blast(byte[]... datagrams) throws Exception {
+        int answered = 0;
+        try (DatagramSocket socket = new DatagramSocket()) {
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+            for (byte[] d : datagrams) {
+                socket.send(new DatagramPacket(d, d.length, loopback, port));
+            }
+            socket.setSoTimeout(300);
+            try {
+                while (true) {
+                    socket.receive(new DatagramPacket(new byte[2048], 2048));
+                    answered++;
+                }
+            } catch (SocketTimeoutException quiet) {
+                return answered;
+            }
+        }
+    }
+
+    @Test
+    void garbageAndBrokenCoapDatagrams_areDroppedOrReset_andTheGatewayKeepsServing() throws Exception {
+        legitimateCarIsServed();
+        Random random = new Random(42);
+        byte[][] junk = new byte[300][];
+        for (int i = 0; i < junk.length; i++) {
+            junk[i] = new byte[1 + random.nextInt(200)];
+            random.nextBytes(junk[i]);
+        }
+        blast(junk);
+        blast(
+                new byte[0],
+                new byte[] {0x40}, // a header cut after one byte
+                new byte[] {0x40, 0x02, 0x12}, // ... after three
+                new byte[] {(byte) 0x80, 0x01, 0x00, 0x01}, // version 2
+                new byte[] {0x48, 0x02, 0x00, 0x02, 1, 2, 3}, // token length 8, three token bytes
+                new byte[] {0x40, 0x02, 0x00, 0x03, (byte) 0xbd, (byte) 0xff, 0x01}, // option length past the end
+                new byte[] {0x40, 0x02, 0x00, 0x04, (byte) 0xf0}, // option delta 15 (reserved)
+                new byte[] {0x40, 0x02, 0x00, 0x05, (byte) 0xff}, // payload marker with no payload
+                new byte[] {0x40, 0x1f, 0x00, 0x06}); // an unknown method code
+
+        legitimateCarIsServed();
+        assertThat(gateway.telemetry.received).hasSize(2);
+    }
+
+    @Test
+    void wrongPathsMethodsAndGuessedTokens_areRefused_andStoreNothing() throws Exception {
+        String vin = gateway.newCar();
+        int before = gateway.telemetry.received.size();
+
+        assertThat(post(
+                                "/v1/vehicles/" + vin + "/telemetry?t=" + "0".repeat(32),
+                                Fixtures.telemetry(1).toByteArray())
+                        .getCode())
+                .isEqualTo(ResponseCode.UNAUTHORIZED);
+        assertThat(post(
+                                "/v1/vehicles/" + vin + "/telemetry?t=&t=",
+                                Fixtures.telemetry(1).toByteArray())
+                        .getCode())
+                .isEqualTo(ResponseCode.UNAUTHORIZED);
+        assertThat(post("/v1/vehicles/../../etc/passwd", new byte[] {1}).getCode())
+                .isEqualTo(ResponseCode.NOT_FOUND);
+        assertThat(post("/v1/vehicles", new byte[] {1}).getCode()).isEqualTo(ResponseCode.METHOD_NOT_ALLOWED);
+        assertThat(post("/v1/auth", new byte[100]).getCode())
+                .as("zeros parse as an empty login")
+                .isEqualTo(ResponseCode.BAD_REQUEST);
+        assertThat(post(
+                                "/v1/auth",
+                                CoapLogin.newBuilder()
+                                        .setVin("'; DROP TABLE vehicles; --")
+                                        .setSecret("x")
+                                        .build()
+                                        .toByteArray())
+                        .getCode())
+                .isEqualTo(ResponseCode.BAD_REQUEST);
+        assertThat(gateway.telemetry.received).hasSize(before);
+        legitimateCarIsServed();
+    }
+}
