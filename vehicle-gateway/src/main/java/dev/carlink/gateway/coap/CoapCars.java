@@ -22,6 +22,9 @@ final class CoapCars {
 
     private final ConcurrentHashMap<String, Session> byToken = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CoapCar> byVin = new ConcurrentHashMap<>();
+    /** Per car, when its newest session expires: whether it still has one, without scanning the tokens. */
+    private final ConcurrentHashMap<String, Instant> sessionUntil = new ConcurrentHashMap<>();
+
     private final Duration sessionTtl;
     private final Clock clock;
 
@@ -37,6 +40,7 @@ final class CoapCars {
         Session session = new Session(
                 HexFormat.of().formatHex(bytes), vin, clock.instant().plus(sessionTtl));
         byToken.put(session.token(), session);
+        sessionUntil.merge(vin, session.expiresAt(), (a, b) -> a.isAfter(b) ? a : b);
         byVin.computeIfAbsent(vin, newCar);
         return session;
     }
@@ -73,9 +77,10 @@ final class CoapCars {
 
     /** Forgets a car that has no valid session and is offline. */
     void forgetIdle(CoapCar car) {
-        boolean hasSession = byToken.values().stream().anyMatch(s -> s.vin().equals(car.vin()));
-        if (!hasSession && !car.online()) {
+        Instant until = sessionUntil.get(car.vin());
+        if ((until == null || !clock.instant().isBefore(until)) && !car.online()) {
             byVin.remove(car.vin(), car);
+            sessionUntil.remove(car.vin(), until);
         }
     }
 
