@@ -66,17 +66,24 @@ class DatabaseRestartIT {
                 }
             });
 
-            // when: 4 s into the stream PostgreSQL stops (fast shutdown), and starts again 4 s later
-            Thread.sleep(6_000);
+            // when: once the stream flows, PostgreSQL stops (fast shutdown), and starts again 4 s later
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            system.count("SELECT count(*) FROM telemetry.telemetry WHERE vin LIKE" + " 'SMCAR0000007%'")
+                                    > 1_000);
             Path data = system.embeddedDataDirectory();
             List<String> startOptions = startOptions(data);
             pgCtl(data, "stop", "-m", "fast", "-w");
             log.info("postgres stopped");
             long outageEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
-            while (System.nanoTime() < outageEnd) {
-                maxPending.accumulateAndGet(pending(system), Math::max);
-                Thread.sleep(200);
-            }
+            org.awaitility.Awaitility.await()
+                    .pollInterval(Duration.ofMillis(200))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> {
+                        maxPending.accumulateAndGet(pending(system), Math::max);
+                        return System.nanoTime() >= outageEnd;
+                    });
             List<String> start = new ArrayList<>(List.of("start", "-w", "-o", String.join(" ", startOptions)));
             pgCtl(data, start.toArray(String[]::new));
             log.info("postgres started again");

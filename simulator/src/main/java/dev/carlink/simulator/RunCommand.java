@@ -143,32 +143,16 @@ final class RunCommand implements Callable<Integer> {
                         .withTimeScale(timeScale))
                 .withFatigueTimeScale(fatigueTimeScale);
         Fleet fleet = new Fleet(config, fleetCredentials, Clock.systemDefaultZone());
-        AtomicBoolean stopped = new AtomicBoolean();
         FleetStats[] finalStats = new FleetStats[1];
-        Runnable stop = () -> {
-            if (stopped.compareAndSet(false, true)) {
-                finalStats[0] = fleet.stats();
-                fleet.close();
-                out.println("summary: " + finalStats[0].describe());
-                out.flush();
-            }
-        };
-        Thread hook = new Thread(stop, "carlink-simulator-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        fleet.start();
-        out.printf(
-                "fleet of %d car(s) running against %s%s%n",
-                fleetCredentials.size(), mqttUri, duration == null ? ", Ctrl-C to stop" : " for " + duration);
-        out.flush();
-
-        CountDownLatch forever = new CountDownLatch(1);
-        if (duration == null) {
-            forever.await();
-        } else {
-            forever.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        Runtime.getRuntime().removeShutdownHook(hook);
-        stop.run();
+        runUntilDone(
+                () -> fleet.start(),
+                () -> {
+                    finalStats[0] = fleet.stats();
+                    fleet.close();
+                    return finalStats[0].describe();
+                },
+                "fleet of " + fleetCredentials.size() + " car(s) running against " + mqttUri,
+                out);
         if (finalStats[0].telemetrySent() == 0) {
             err.println("error: no telemetry was acknowledged; is the backend at " + mqttUri + " running?");
             err.flush();
@@ -182,21 +166,42 @@ final class RunCommand implements Callable<Integer> {
             throws InterruptedException {
         CoapFleet fleet = new CoapFleet(
                 coapUri, fleetCredentials, telemetryInterval, timeScale, fatigueTimeScale, Clock.systemDefaultZone());
+        long[] stored = new long[1];
+        runUntilDone(
+                fleet::start,
+                () -> {
+                    stored[0] = fleet.stored();
+                    String summary = fleet.describe();
+                    fleet.close();
+                    return summary;
+                },
+                "fleet of " + fleetCredentials.size() + " car(s) running on CoAP against " + coapUri,
+                out);
+        if (stored[0] == 0) {
+            err.println("error: no message was stored; is the backend's CoAP gateway at " + coapUri + " running?");
+            err.flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * Starts a fleet, runs it for {@code --duration} or until Ctrl-C, then stops it once (a shutdown hook covers
+     * Ctrl-C) and prints the summary {@code stop} returns.
+     */
+    private void runUntilDone(Runnable start, java.util.function.Supplier<String> stop, String running, PrintWriter out)
+            throws InterruptedException {
         AtomicBoolean stopped = new AtomicBoolean();
-        Runnable stop = () -> {
+        Runnable stopOnce = () -> {
             if (stopped.compareAndSet(false, true)) {
-                String summary = fleet.describe();
-                fleet.close();
-                out.println("summary: " + summary);
+                out.println("summary: " + stop.get());
                 out.flush();
             }
         };
-        Thread hook = new Thread(stop, "carlink-simulator-shutdown");
+        Thread hook = new Thread(stopOnce, "carlink-simulator-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        fleet.start();
-        out.printf(
-                "fleet of %d car(s) running on CoAP against %s%s%n",
-                fleetCredentials.size(), coapUri, duration == null ? ", Ctrl-C to stop" : " for " + duration);
+        start.run();
+        out.println(running + (duration == null ? ", Ctrl-C to stop" : " for " + duration));
         out.flush();
         CountDownLatch forever = new CountDownLatch(1);
         if (duration == null) {
@@ -205,14 +210,7 @@ final class RunCommand implements Callable<Integer> {
             forever.await(duration.toMillis(), TimeUnit.MILLISECONDS);
         }
         Runtime.getRuntime().removeShutdownHook(hook);
-        long stored = fleet.stored();
-        stop.run();
-        if (stored == 0) {
-            err.println("error: no message was stored; is the backend's CoAP gateway at " + coapUri + " running?");
-            err.flush();
-            return 1;
-        }
-        return 0;
+        stopOnce.run();
     }
 
     /** Checks every argument and reports all problems at once, before anything touches the network. */

@@ -3,7 +3,6 @@ package dev.carlink.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.carlink.gateway.coap.CoapConfig;
 import dev.carlink.gateway.coap.CoapGatewayVerticle;
 import dev.carlink.proto.bus.v1.PresenceChange;
 import dev.carlink.proto.v1.CoapLogin;
@@ -12,7 +11,6 @@ import dev.carlink.proto.v1.Command;
 import dev.carlink.proto.v1.CommandAcks;
 import dev.carlink.proto.v1.CommandBatch;
 import dev.carlink.proto.v1.SignedCommand;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,9 +19,6 @@ import org.eclipse.californium.core.CoapHandler;
 import org.eclipse.californium.core.CoapObserveRelation;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
-import org.eclipse.californium.core.coap.MediaTypeRegistry;
-import org.eclipse.californium.core.network.CoapEndpoint;
-import org.eclipse.californium.elements.config.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,12 +37,7 @@ class CoapGatewayIT {
     @BeforeAll
     static void start() {
         gateway = GatewayHarness.start();
-        coap = new CoapGatewayVerticle(
-                GatewayConfig.defaults().withMqttPort(0),
-                CoapConfig.defaults().withPort(0),
-                gateway.meters,
-                Clock.systemUTC());
-        GatewayHarness.await(gateway.vertx.deployVerticle(coap));
+        coap = CoapTestClient.deploy(gateway);
         base = "coap://127.0.0.1:" + coap.actualPort() + "/v1";
     }
 
@@ -61,23 +51,8 @@ class CoapGatewayIT {
         gateway.reset();
     }
 
-    /** A client with its own endpoint, as a car has. */
-    private static CoapClient client(String uri) {
-        CoapClient client = new CoapClient(uri);
-        client.setEndpoint(new CoapEndpoint.Builder()
-                .setConfiguration(Configuration.createStandardWithoutFile())
-                .build());
-        client.setTimeout(5_000L);
-        return client;
-    }
-
     private static CoapResponse post(String uri, byte[] body) throws Exception {
-        CoapClient client = client(uri);
-        try {
-            return client.post(body, MediaTypeRegistry.APPLICATION_OCTET_STREAM);
-        } finally {
-            client.shutdown();
-        }
+        return CoapTestClient.post(uri, body);
     }
 
     private static String login(String vin) throws Exception {
@@ -182,7 +157,7 @@ class CoapGatewayIT {
         String vin = gateway.newCar();
         String token = login(vin);
         List<CommandBatch> seen = new CopyOnWriteArrayList<>();
-        CoapClient car = client(uri(vin, "commands", token));
+        CoapClient car = CoapTestClient.client(uri(vin, "commands", token));
         CoapObserveRelation relation = car.observe(new CoapHandler() {
             @Override
             public void onLoad(CoapResponse response) {
@@ -228,7 +203,7 @@ class CoapGatewayIT {
             assertThat(acked.getCode()).isEqualTo(ResponseCode.CHANGED);
             await().until(() -> gateway.transportAcks.size() == 1);
             assertThat(gateway.transportAcks.get(0).getCommandId()).isEqualTo(first.getId());
-            CoapClient read = client(uri(vin, "commands", token));
+            CoapClient read = CoapTestClient.client(uri(vin, "commands", token));
             assertThat(ids(CommandBatch.parseFrom(read.get().getPayload()))).containsExactly(second.getId());
             read.shutdown();
         } finally {

@@ -2,7 +2,6 @@ package dev.carlink.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.carlink.gateway.coap.CoapConfig;
 import dev.carlink.gateway.coap.CoapGatewayVerticle;
 import dev.carlink.proto.v1.CoapLogin;
 import dev.carlink.proto.v1.CoapSession;
@@ -10,14 +9,9 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
-import java.time.Clock;
 import java.util.Random;
-import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
-import org.eclipse.californium.core.coap.MediaTypeRegistry;
-import org.eclipse.californium.core.network.CoapEndpoint;
-import org.eclipse.californium.elements.config.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,12 +30,7 @@ class CoapMaliciousInputIT {
     @BeforeAll
     static void start() {
         gateway = GatewayHarness.start();
-        coap = new CoapGatewayVerticle(
-                GatewayConfig.defaults().withMqttPort(0),
-                CoapConfig.defaults().withPort(0),
-                gateway.meters,
-                Clock.systemUTC());
-        GatewayHarness.await(gateway.vertx.deployVerticle(coap));
+        coap = CoapTestClient.deploy(gateway);
         port = coap.actualPort();
     }
 
@@ -51,16 +40,7 @@ class CoapMaliciousInputIT {
     }
 
     private static CoapResponse post(String path, byte[] body) throws Exception {
-        CoapClient client = new CoapClient("coap://127.0.0.1:" + port + path);
-        client.setEndpoint(new CoapEndpoint.Builder()
-                .setConfiguration(Configuration.createStandardWithoutFile())
-                .build());
-        client.setTimeout(5_000L);
-        try {
-            return client.post(body, MediaTypeRegistry.APPLICATION_OCTET_STREAM);
-        } finally {
-            client.shutdown();
-        }
+        return CoapTestClient.post("coap://127.0.0.1:" + port + path, body);
     }
 
     /** A legitimate car logs in and stores a sample. */

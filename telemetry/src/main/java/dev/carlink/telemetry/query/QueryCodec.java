@@ -77,21 +77,11 @@ final class QueryCodec {
     }
 
     private Optional<String> problem(HistoryQuery query) {
-        Optional<String> vinProblem = Vin.problem(query.getVin());
-        if (vinProblem.isPresent()) {
-            return vinProblem;
+        Optional<String> window = windowProblem(query.getVin(), query.getFromMs(), query.getToMs());
+        if (window.isPresent()) {
+            return window;
         }
         long max = TelemetrySample.MAX_EPOCH_MS;
-        if (query.getFromMs() < 0 || query.getFromMs() > max) {
-            return Optional.of("from_ms must be in 0.." + max + ", was " + query.getFromMs());
-        }
-        if (query.getToMs() < 0 || query.getToMs() > max) {
-            return Optional.of("to_ms must be in 0.." + max + ", was " + query.getToMs());
-        }
-        if (query.getFromMs() >= query.getToMs()) {
-            return Optional.of(
-                    "from_ms must be before to_ms, was from_ms " + query.getFromMs() + " and to_ms " + query.getToMs());
-        }
         if (query.getAfterTsMs() < 0 || query.getAfterTsMs() > max) {
             return Optional.of("after_ts_ms must be in 0.." + max + ", was " + query.getAfterTsMs());
         }
@@ -102,6 +92,25 @@ final class QueryCodec {
         if (query.getLimit() < 1 || query.getLimit() > historyMaxLimit) {
             return Optional.of(
                     "limit must be in 1.." + historyMaxLimit + ", was " + Integer.toUnsignedString(query.getLimit()));
+        }
+        return Optional.empty();
+    }
+
+    /** The first problem of a query's car and [from, to) window, shared by the history and series queries. */
+    static Optional<String> windowProblem(String vin, long fromMs, long toMs) {
+        Optional<String> vinProblem = Vin.problem(vin);
+        if (vinProblem.isPresent()) {
+            return vinProblem;
+        }
+        long max = TelemetrySample.MAX_EPOCH_MS;
+        if (fromMs < 0 || fromMs > max) {
+            return Optional.of("from_ms must be in 0.." + max + ", was " + fromMs);
+        }
+        if (toMs < 0 || toMs > max) {
+            return Optional.of("to_ms must be in 0.." + max + ", was " + toMs);
+        }
+        if (fromMs >= toMs) {
+            return Optional.of("from_ms must be before to_ms, was from_ms " + fromMs + " and to_ms " + toMs);
         }
         return Optional.empty();
     }

@@ -7,8 +7,6 @@ import dev.carlink.proto.bus.v1.SeriesBucket;
 import dev.carlink.proto.bus.v1.SeriesPage;
 import dev.carlink.proto.bus.v1.SeriesQuery;
 import dev.carlink.proto.bus.v1.SignalSummary;
-import dev.carlink.telemetry.TelemetrySample;
-import dev.carlink.telemetry.Vin;
 import dev.carlink.telemetry.series.BucketQueries;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -48,7 +46,7 @@ public final class SeriesHandler {
             message.fail(QueryHandler.BAD_REQUEST, QueryCodec.MALFORMED_PAYLOAD);
             return;
         }
-        Optional<String> problem = problem(query);
+        Optional<String> problem = QueryCodec.windowProblem(query.getVin(), query.getFromMs(), query.getToMs());
         if (problem.isPresent()) {
             log.debug("rejected series query [detail: {}]", problem.get());
             message.fail(QueryHandler.BAD_REQUEST, problem.get());
@@ -78,25 +76,6 @@ public final class SeriesHandler {
                     message.reply(
                             Buffer.buffer(page(done.result(), from, to, width).toByteArray()));
                 });
-    }
-
-    private static Optional<String> problem(SeriesQuery query) {
-        Optional<String> vinProblem = Vin.problem(query.getVin());
-        if (vinProblem.isPresent()) {
-            return vinProblem;
-        }
-        long max = TelemetrySample.MAX_EPOCH_MS;
-        if (query.getFromMs() < 0 || query.getFromMs() > max) {
-            return Optional.of("from_ms must be in 0.." + max + ", was " + query.getFromMs());
-        }
-        if (query.getToMs() < 0 || query.getToMs() > max) {
-            return Optional.of("to_ms must be in 0.." + max + ", was " + query.getToMs());
-        }
-        if (query.getFromMs() >= query.getToMs()) {
-            return Optional.of(
-                    "from_ms must be before to_ms, was from_ms " + query.getFromMs() + " and to_ms " + query.getToMs());
-        }
-        return Optional.empty();
     }
 
     private static SeriesPage page(List<BucketQueries.Bucket> buckets, Instant from, Instant to, Duration width) {

@@ -167,7 +167,6 @@ class TimeSeriesIT {
         writing.set(false);
         int total = written.get(30, TimeUnit.SECONDS);
         writer.shutdown();
-        Thread.sleep(1_100); // the last batch's minute is past, so a zero-lag refresh covers it
         eager.refresh(Instant.now());
 
         // then: every minute below the watermark holds exactly the raw rows of that minute

@@ -1,0 +1,47 @@
+package dev.carlink.gateway;
+
+import dev.carlink.gateway.coap.CoapConfig;
+import dev.carlink.gateway.coap.CoapGatewayVerticle;
+import java.time.Clock;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+
+/** The CoAP side of the gateway tests: the CoAP edge on a harness's Vert.x, and a car's client. */
+final class CoapTestClient {
+
+    private CoapTestClient() {}
+
+    /** Deploys the CoAP edge, on any free UDP port, next to the harness's stand-ins. */
+    static CoapGatewayVerticle deploy(GatewayHarness harness) {
+        CoapGatewayVerticle coap = new CoapGatewayVerticle(
+                GatewayConfig.defaults().withMqttPort(0),
+                CoapConfig.defaults().withPort(0),
+                harness.meters,
+                Clock.systemUTC());
+        GatewayHarness.await(harness.vertx.deployVerticle(coap));
+        return coap;
+    }
+
+    /** A client with its own endpoint, as a car has. */
+    static CoapClient client(String uri) {
+        CoapClient client = new CoapClient(uri);
+        client.setEndpoint(new CoapEndpoint.Builder()
+                .setConfiguration(Configuration.createStandardWithoutFile())
+                .build());
+        client.setTimeout(5_000L);
+        return client;
+    }
+
+    /** One confirmable POST of protobuf bytes, answered or null after 5 s. */
+    static CoapResponse post(String uri, byte[] body) throws Exception {
+        CoapClient client = client(uri);
+        try {
+            return client.post(body, MediaTypeRegistry.APPLICATION_OCTET_STREAM);
+        } finally {
+            client.shutdown();
+        }
+    }
+}
