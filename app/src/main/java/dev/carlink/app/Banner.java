@@ -21,6 +21,11 @@ final class Banner {
                     .append(server.coapPort())
                     .append("  (UDP)\n");
         }
+        if (server.coapDtlsPort() > 0) {
+            b.append("  CoAP/DTLS    coaps://localhost:")
+                    .append(server.coapDtlsPort())
+                    .append("  (UDP; PSK identity = VIN)\n");
+        }
         b.append("  database     ").append(server.databaseDescription()).append('\n');
         if (!config.demo().enabled()) {
             return b.append("\n  demo disabled: no accounts or cars were created\n")

@@ -3,6 +3,7 @@ package dev.carlink.app;
 import dev.carlink.command.CommandSchema;
 import dev.carlink.command.CommandServiceVerticle;
 import dev.carlink.gateway.GatewayVerticle;
+import dev.carlink.gateway.coap.CoapConfig;
 import dev.carlink.gateway.coap.CoapGatewayVerticle;
 import dev.carlink.telemetry.TelemetrySchema;
 import dev.carlink.telemetry.TelemetryVerticle;
@@ -35,6 +36,7 @@ public final class CarlinkServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final GatewayVerticle gateway;
     private final CoapGatewayVerticle coap;
+    private final CoapConfig coapConfig;
     private final CommandServiceVerticle command;
 
     private CarlinkServer(
@@ -43,12 +45,14 @@ public final class CarlinkServer implements AutoCloseable {
             PrometheusMeterRegistry metrics,
             GatewayVerticle gateway,
             CoapGatewayVerticle coap,
+            CoapConfig coapConfig,
             CommandServiceVerticle command) {
         this.database = database;
         this.vertx = vertx;
         this.metrics = metrics;
         this.gateway = gateway;
         this.coap = coap;
+        this.coapConfig = coapConfig;
         this.command = command;
     }
 
@@ -70,7 +74,7 @@ public final class CarlinkServer implements AutoCloseable {
                     new TelemetryVerticle(ds, config.telemetry(), config.telemetryStorage(), metrics, clock);
             CommandServiceVerticle command = new CommandServiceVerticle(ds, config.command(), metrics, clock);
             GatewayVerticle gateway = new GatewayVerticle(config.gateway(), metrics, clock);
-            CoapGatewayVerticle coap = config.coap().enabled()
+            CoapGatewayVerticle coap = config.coap().enabled() || config.coap().dtlsEnabled()
                     ? new CoapGatewayVerticle(config.gateway(), config.coap(), metrics, clock)
                     : null;
             vertx.deployVerticle(telemetry)
@@ -80,7 +84,7 @@ public final class CarlinkServer implements AutoCloseable {
                     .toCompletionStage()
                     .toCompletableFuture()
                     .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            return new CarlinkServer(database, vertx, metrics, gateway, coap, command);
+            return new CarlinkServer(database, vertx, metrics, gateway, coap, config.coap(), command);
         } catch (Exception e) {
             vertx.close();
             database.close();
@@ -98,7 +102,12 @@ public final class CarlinkServer implements AutoCloseable {
 
     /** The CoAP gateway's UDP port, or -1 when CoAP is disabled. */
     public int coapPort() {
-        return coap == null ? -1 : coap.actualPort();
+        return coap == null || !coapConfig.enabled() ? -1 : coap.actualPort();
+    }
+
+    /** The UDP port of CoAP over DTLS, or -1 when it is disabled. */
+    public int coapDtlsPort() {
+        return coap == null || !coapConfig.dtlsEnabled() ? -1 : coap.actualDtlsPort();
     }
 
     public DataSource dataSource() {

@@ -54,6 +54,8 @@ public final class ConfigLoader {
         d.put("mqtt.max-message-size", String.valueOf(GatewayConfig.DEFAULT_MAX_MESSAGE_SIZE));
         d.put("coap.enabled", "true");
         d.put("coap.port", String.valueOf(CoapConfig.DEFAULT_PORT));
+        d.put("coap.dtls-enabled", "true");
+        d.put("coap.dtls-port", String.valueOf(CoapConfig.DEFAULT_DTLS_PORT));
         d.put("telemetry.batch-max-size", String.valueOf(TelemetryConfig.DEFAULT_BATCH_MAX_SIZE));
         d.put("telemetry.batch-max-delay", TelemetryConfig.DEFAULT_BATCH_MAX_DELAY.toMillis() + "ms");
         d.put("telemetry.max-pending", String.valueOf(TelemetryConfig.DEFAULT_MAX_PENDING));
@@ -228,6 +230,8 @@ public final class ConfigLoader {
                     () -> new CoapConfig(
                             bool("coap.enabled"),
                             integer("coap.port"),
+                            bool("coap.dtls-enabled"),
+                            integer("coap.dtls-port"),
                             coapDefaults.sessionTtl(),
                             coapDefaults.presenceTimeout(),
                             coapDefaults.maxPayload()));

@@ -81,6 +81,37 @@ class CoapCarIT {
     }
 
     @Test
+    void aCoapCarOverDtls_authenticatedByItsKey_runsAnOwnersCommand() {
+        String vin = "SMCAR000000000962";
+        VehicleCredentials credentials = system.enrollCar(vin, "alice");
+        SimulatedCar simulated = new SimulatedCar(CarConfig.of(vin), Clock.systemUTC());
+        simulated.park();
+        URI gateway = URI.create("coaps://127.0.0.1:" + system.server.coapDtlsPort());
+        try (CoapCar car = new CoapCar(credentials, simulated, gateway, Duration.ofMillis(500)).connect()) {
+            await().atMost(PATIENCE)
+                    .until(() ->
+                            system.get(alice, "/api/v1/vehicles/" + vin).json().getBoolean("online", false));
+
+            TestSystem.Reply created = system.post(
+                    alice,
+                    "/api/v1/vehicles/" + vin + "/commands",
+                    new JsonObject()
+                            .put("type", "CLIMATE_START")
+                            .put("targetTemperatureC", 21)
+                            .encode());
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            String id = created.json().getString("id");
+            await().atMost(PATIENCE)
+                    .untilAsserted(() -> assertThat(system.get(alice, "/api/v1/vehicles/" + vin + "/commands/" + id)
+                                    .json()
+                                    .getString("status"))
+                            .isEqualTo("SUCCEEDED"));
+            assertThat(car.stored()).isPositive();
+            assertThat(car.refused()).isZero();
+        }
+    }
+
+    @Test
     void theSimulatorsRunCommand_onCoap_enrollsAFleetThatReportsThroughTheCoapGateway() {
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();

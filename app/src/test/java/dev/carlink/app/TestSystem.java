@@ -67,7 +67,7 @@ public final class TestSystem implements AutoCloseable {
         AppConfig samePorts = new AppConfig(
                 config.database(),
                 new GatewayConfig(g.host(), mqtt, g.maxMessageSize(), g.busTimeout(), g.gatewayId()),
-                config.coap().withPort(server.coapPort()),
+                config.coap().withPort(server.coapPort()).withDtlsPort(server.coapDtlsPort()),
                 config.telemetry(),
                 config.telemetryStorage(),
                 config.command().withHttp("127.0.0.1", http),
@@ -102,7 +102,7 @@ public final class TestSystem implements AutoCloseable {
             AppConfig config = new AppConfig(
                     new DatabaseConfig(Optional.empty(), "postgres", "", dir, DatabaseConfig.DEFAULT_POOL_SIZE, 0),
                     gateway,
-                    dev.carlink.gateway.coap.CoapConfig.defaults().withPort(0),
+                    dev.carlink.gateway.coap.CoapConfig.defaults().withPort(0).withDtlsPort(0),
                     TelemetryConfig.defaults(),
                     dev.carlink.telemetry.series.SeriesConfig.defaults(),
                     command,

@@ -15,6 +15,12 @@ public final class BusAddress {
     public static final String VEHICLE_AUTHENTICATE = "carlink.vehicle.authenticate";
 
     /**
+     * Request {@code DtlsPskRequest}, reply {@code DtlsPskReply}: a car's DTLS pre-shared key. Served by the
+     * command-service.
+     */
+    public static final String VEHICLE_DTLS_PSK = "carlink.vehicle.dtls-psk";
+
+    /**
      * Request {@code TelemetryIngest}; empty reply once the sample is committed, failure 400 when
      * invalid, 503 when it could not be stored. Served by telemetry.
      */

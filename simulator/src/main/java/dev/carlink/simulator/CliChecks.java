@@ -24,14 +24,16 @@ final class CliChecks {
         return uri;
     }
 
-    /** A {@code coap://host:port} URI, or {@code null} after adding a problem. */
+    /** A {@code coap://host:port} or {@code coaps://host:port} (DTLS) URI, or {@code null} after adding a problem. */
     static URI coapUri(String option, String value, List<String> problems) {
         URI uri = parse(option, value, problems);
         if (uri == null) {
             return null;
         }
-        if (!"coap".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
-            problems.add(option + " must be coap://host:port, was '" + value + "'");
+        if (!("coap".equals(uri.getScheme()) || "coaps".equals(uri.getScheme()))
+                || uri.getHost() == null
+                || uri.getPort() < 1) {
+            problems.add(option + " must be coap://host:port or coaps://host:port, was '" + value + "'");
             return null;
         }
         return uri;

@@ -178,6 +178,10 @@ final class LoadCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = new ArrayList<>();
         URI mqttUri = coap == null ? mqttOptions.uri(problems) : CliChecks.coapUri("--coap", coap, problems);
+        if (mqttUri != null && "coaps".equals(mqttUri.getScheme())) {
+            problems.add(
+                    "--coap: the load mode speaks plain CoAP (coap://); DTLS cars run with 'run --coap coaps://...'");
+        }
         if (coap != null && qos != 1) {
             problems.add("--qos applies to MQTT; CoAP messages are confirmable (leave --qos out)");
         }

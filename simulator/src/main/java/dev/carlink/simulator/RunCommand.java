@@ -93,7 +93,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--coap",
             paramLabel = "URL",
-            description = "run the cars on CoAP at this gateway instead of MQTT, e.g. coap://localhost:5683")
+            description =
+                    "run the cars on CoAP at this gateway instead of MQTT, e.g. coap://localhost:5683, or over DTLS "
+                            + "with coaps://localhost:5684")
     String coap;
 
     @Option(

@@ -76,7 +76,8 @@ class SimulatorCliTest {
         int code = execute(run("--coap", "http://localhost:5683"));
 
         assertThat(code).isNotZero();
-        assertThat(err.toString()).contains("--coap must be coap://host:port, was 'http://localhost:5683'");
+        assertThat(err.toString())
+                .contains("--coap must be coap://host:port or coaps://host:port, was 'http://localhost:5683'");
         assertThat(out.toString()).isEmpty();
     }
 

@@ -8,6 +8,10 @@ import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 
 /** The CoAP side of the gateway tests: the CoAP edge on a harness's Vert.x, and a car's client. */
 final class CoapTestClient {
@@ -18,7 +22,7 @@ final class CoapTestClient {
     static CoapGatewayVerticle deploy(GatewayHarness harness) {
         CoapGatewayVerticle coap = new CoapGatewayVerticle(
                 GatewayConfig.defaults().withMqttPort(0),
-                CoapConfig.defaults().withPort(0),
+                CoapConfig.defaults().withPort(0).withDtlsPort(0),
                 harness.meters,
                 Clock.systemUTC());
         GatewayHarness.await(harness.vertx.deployVerticle(coap));
@@ -30,6 +34,25 @@ final class CoapTestClient {
         CoapClient client = new CoapClient(uri);
         client.setEndpoint(new CoapEndpoint.Builder()
                 .setConfiguration(Configuration.createStandardWithoutFile())
+                .build());
+        client.setTimeout(5_000L);
+        return client;
+    }
+
+    /**
+     * A client speaking CoAP over DTLS with a pre-shared key, as a car does: identity {@code identity}, key
+     * {@code psk}, and Connection IDs (the car asks for none of its own, and uses the gateway's).
+     */
+    static CoapClient dtlsClient(String uri, String identity, byte[] psk) {
+        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(Configuration.createStandardWithoutFile())
+                .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+                .set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0)
+                .setAdvancedPskStore(new AdvancedSinglePskStore(identity, psk))
+                .build();
+        CoapClient client = new CoapClient(uri);
+        client.setEndpoint(new CoapEndpoint.Builder()
+                .setConfiguration(Configuration.createStandardWithoutFile())
+                .setConnector(new DTLSConnector(dtls))
                 .build());
         client.setTimeout(5_000L);
         return client;

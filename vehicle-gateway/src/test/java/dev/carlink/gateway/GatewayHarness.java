@@ -2,11 +2,14 @@ package dev.carlink.gateway;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.VehicleKeys;
 import dev.carlink.proto.bus.v1.AuthFailure;
 import dev.carlink.proto.bus.v1.AuthReply;
 import dev.carlink.proto.bus.v1.AuthRequest;
 import dev.carlink.proto.bus.v1.CommandResultIngest;
 import dev.carlink.proto.bus.v1.CommandTransportAck;
+import dev.carlink.proto.bus.v1.DtlsPskReply;
+import dev.carlink.proto.bus.v1.DtlsPskRequest;
 import dev.carlink.proto.bus.v1.PresenceChange;
 import dev.carlink.proto.bus.v1.TelemetryIngest;
 import dev.carlink.proto.bus.v1.VehicleEventIngest;
@@ -68,6 +71,7 @@ final class GatewayHarness implements AutoCloseable {
     final List<PresenceChange> presence = new CopyOnWriteArrayList<>();
     final List<CommandTransportAck> transportAcks = new CopyOnWriteArrayList<>();
     final List<AuthRequest> authRequests = new CopyOnWriteArrayList<>();
+    final List<String> dtlsPskRequests = new CopyOnWriteArrayList<>();
 
     private final GatewayVerticle gateway;
     private String deploymentId;
@@ -92,6 +96,7 @@ final class GatewayHarness implements AutoCloseable {
 
     private void startUp() {
         registerAuth();
+        consumer(BusAddress.VEHICLE_DTLS_PSK, this::dtlsPsk);
         consumer(BusAddress.TELEMETRY_INGEST, telemetry::handle);
         consumer(BusAddress.VEHICLE_EVENT_INGEST, events::handle);
         consumer(BusAddress.COMMAND_RESULT_INGEST, results::handle);
@@ -161,6 +166,7 @@ final class GatewayHarness implements AutoCloseable {
         events.reset();
         results.reset();
         auth(Auth.ANSWER);
+        dtlsPskRequests.clear();
     }
 
     /** Undeploys the gateway verticle; the stand-ins stay. */
@@ -202,6 +208,18 @@ final class GatewayHarness implements AutoCloseable {
                 message.reply(Buffer.buffer(reply.toByteArray()));
             }
         }
+    }
+
+    /** The command-service's answer: the key derived from the car's secret, for a known car. */
+    private void dtlsPsk(Message<Buffer> message) {
+        DtlsPskRequest request = parse(message, DtlsPskRequest::parseFrom);
+        dtlsPskRequests.add(request.getVin());
+        String secret = secrets.get(request.getVin());
+        DtlsPskReply.Builder reply = DtlsPskReply.newBuilder().setFound(secret != null);
+        if (secret != null) {
+            reply.setPsk(com.google.protobuf.ByteString.copyFrom(VehicleKeys.dtlsPsk(secret)));
+        }
+        message.reply(Buffer.buffer(reply.build().toByteArray()));
     }
 
     private MessageConsumer<Buffer> consumer(String address, io.vertx.core.Handler<Message<Buffer>> handler) {

@@ -1,5 +1,6 @@
 package dev.carlink.app.bench;
 
+import dev.carlink.app.DebianPackage;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,7 +27,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     static Mosquitto start(Path workDir) throws Exception {
-        install();
+        DebianPackage.require("mosquitto", BINARY.toString());
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -59,23 +60,6 @@ final class Mosquitto implements AutoCloseable {
                 }
                 Thread.sleep(50);
             }
-        }
-    }
-
-    private static void install() throws Exception {
-        if (Files.isExecutable(BINARY)) {
-            return;
-        }
-        if (!"root".equals(System.getProperty("user.name"))) {
-            throw new IllegalStateException(
-                    "the Mosquitto baseline needs Debian's mosquitto package: sudo apt-get install -y mosquitto");
-        }
-        System.out.println("[bench] installing mosquitto (apt-get install -y mosquitto)");
-        Process apt = new ProcessBuilder("apt-get", "install", "-y", "mosquitto")
-                .inheritIO()
-                .start();
-        if (apt.waitFor() != 0 || !Files.isExecutable(BINARY)) {
-            throw new IllegalStateException("apt-get install -y mosquitto failed (exit " + apt.exitValue() + ")");
         }
     }
 

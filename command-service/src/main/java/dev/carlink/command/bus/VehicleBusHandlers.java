@@ -14,6 +14,8 @@ import dev.carlink.proto.bus.v1.AuthReply;
 import dev.carlink.proto.bus.v1.AuthRequest;
 import dev.carlink.proto.bus.v1.CommandResultIngest;
 import dev.carlink.proto.bus.v1.CommandTransportAck;
+import dev.carlink.proto.bus.v1.DtlsPskReply;
+import dev.carlink.proto.bus.v1.DtlsPskRequest;
 import dev.carlink.proto.bus.v1.PresenceChange;
 import dev.carlink.proto.bus.v1.VehicleEventIngest;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command-service's side of the event-bus seams with the gateway: vehicle authentication, events,
+ * The command-service's side of the event-bus seams with the gateway: vehicle authentication (secrets and
+ * DTLS keys), events,
  * command results, transport acknowledgements and presence. Replies follow the bus vocabulary: empty on
  * success once stored, 400 for content that can never be stored, 503 when it was not stored.
  */
@@ -63,6 +66,7 @@ public final class VehicleBusHandlers {
 
     public Future<Void> register() {
         consume(BusAddress.VEHICLE_AUTHENTICATE, AuthRequest.parser(), this::authenticate);
+        consume(BusAddress.VEHICLE_DTLS_PSK, DtlsPskRequest.parser(), this::dtlsPsk);
         consume(BusAddress.VEHICLE_EVENT_INGEST, VehicleEventIngest.parser(), this::event);
         consume(BusAddress.COMMAND_RESULT_INGEST, CommandResultIngest.parser(), this::result);
         consume(BusAddress.COMMAND_TRANSPORT_ACK, CommandTransportAck.parser(), ack -> commands.onTransportAck(ack)
@@ -121,6 +125,20 @@ public final class VehicleBusHandlers {
                 case UNKNOWN_VIN -> authReply(AuthFailure.AUTH_FAILURE_UNKNOWN_VIN);
                 case BAD_SECRET -> authReply(AuthFailure.AUTH_FAILURE_BAD_SECRET);
             };
+        });
+    }
+
+    private Future<Buffer> dtlsPsk(DtlsPskRequest request) {
+        if (!Vin.isValid(request.getVin())) {
+            return Future.succeededFuture(
+                    Buffer.buffer(DtlsPskReply.getDefaultInstance().toByteArray()));
+        }
+        return vehicles.dtlsPsk(request.getVin()).map(psk -> {
+            metrics.counter("carlink.vehicle.dtls-psk", "found", String.valueOf(psk.isPresent()))
+                    .increment();
+            DtlsPskReply.Builder reply = DtlsPskReply.newBuilder().setFound(psk.isPresent());
+            psk.ifPresent(key -> reply.setPsk(com.google.protobuf.ByteString.copyFrom(key)));
+            return Buffer.buffer(reply.build().toByteArray());
         });
     }
 

@@ -5,6 +5,7 @@ import dev.carlink.command.account.Principal;
 import dev.carlink.command.signing.SigningKeyView;
 import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.store.Db;
+import dev.carlink.proto.VehicleKeys;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
@@ -78,8 +79,14 @@ public final class VehicleService {
                 return new EnrollResult(Optional.empty(), Optional.of(EnrollFailure.UNKNOWN_OWNER));
             }
             String secret = hasher.newSecret();
-            boolean inserted =
-                    repository.insert(c, vin.value(), ownerId.getAsLong(), name, hasher.hash(secret), clock.instant());
+            boolean inserted = repository.insert(
+                    c,
+                    vin.value(),
+                    ownerId.getAsLong(),
+                    name,
+                    hasher.hash(secret),
+                    VehicleKeys.dtlsPsk(secret),
+                    clock.instant());
             if (!inserted) {
                 return new EnrollResult(Optional.empty(), Optional.of(EnrollFailure.ALREADY_ENROLLED));
             }
@@ -101,7 +108,7 @@ public final class VehicleService {
                 return Optional.<Enrolled>empty();
             }
             String secret = hasher.newSecret();
-            repository.updateSecret(c, vin.value(), hasher.hash(secret));
+            repository.updateSecret(c, vin.value(), hasher.hash(secret), VehicleKeys.dtlsPsk(secret));
             List<SigningKeyView> keys = signingKeys.provision(c, vin.value());
             log.info("rotated vehicle secret [vin: {}]", vin);
             return Optional.of(new Enrolled(vin.value(), vehicle.get().owner(), secret, keys));
@@ -117,6 +124,11 @@ public final class VehicleService {
                     }
                     return matches ? AuthOutcome.AUTHENTICATED : AuthOutcome.BAD_SECRET;
                 }));
+    }
+
+    /** The car's DTLS pre-shared key, when it has one (see {@link VehicleKeys}). */
+    public Future<Optional<byte[]>> dtlsPsk(String vin) {
+        return db.read(c -> repository.findDtlsPsk(c, vin));
     }
 
     public Future<List<VehicleView>> visibleTo(Principal principal) {

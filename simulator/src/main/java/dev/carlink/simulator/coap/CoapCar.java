@@ -1,6 +1,7 @@
 package dev.carlink.simulator.coap;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.carlink.proto.VehicleKeys;
 import dev.carlink.proto.v1.CoapLogin;
 import dev.carlink.proto.v1.CoapSession;
 import dev.carlink.proto.v1.Command;
@@ -35,6 +36,10 @@ import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * is answered 2.04 (a 5.03 is sent again after its Max-Age, a 4.01 logs in again first; a 4.00 is final and
  * counted). Each command of a batch is verified and executed once, whatever number of notifications carry it,
  * then acknowledged. One thread per car; its own UDP endpoint.
+ *
+ * <p>With a {@code coaps://} gateway the car speaks CoAP over DTLS: its PSK identity is its VIN and its key is
+ * derived from its secret ({@link VehicleKeys#dtlsPsk}); the handshake authenticates it, so it never logs in and
+ * sends no token. It uses the gateway's DTLS Connection ID, so a changed NAT mapping keeps its session.
  */
 public final class CoapCar implements AutoCloseable {
 
@@ -56,6 +65,7 @@ public final class CoapCar implements AutoCloseable {
 
     static {
         CoapConfig.register();
+        DtlsConfig.register();
         UdpConfig.register();
     }
 
@@ -69,6 +79,7 @@ public final class CoapCar implements AutoCloseable {
     private final CommandVerifier verifier;
     private final ScheduledExecutorService thread;
     private final CoapEndpoint endpoint;
+    private final boolean secure;
     private final Deque<Outgoing> outbox = new ArrayDeque<>();
     private final Set<String> decided = new LinkedHashSet<>();
     private final AtomicLong stored = new AtomicLong();
@@ -101,9 +112,12 @@ public final class CoapCar implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.endpoint = new CoapEndpoint.Builder()
-                .setConfiguration(Configuration.createStandardWithoutFile())
-                .build();
+        this.secure = "coaps".equalsIgnoreCase(base.getScheme());
+        this.endpoint = secure
+                ? dtlsEndpoint(credentials)
+                : new CoapEndpoint.Builder()
+                        .setConfiguration(Configuration.createStandardWithoutFile())
+                        .build();
     }
 
     /** Logs in and starts observing and reporting; throws when the gateway refuses or does not answer. */
@@ -151,10 +165,29 @@ public final class CoapCar implements AutoCloseable {
     }
 
     private String path(String resource) {
-        return "/v1/vehicles/" + credentials.vin() + "/" + resource + "?t=" + token;
+        String path = "/v1/vehicles/" + credentials.vin() + "/" + resource;
+        return secure ? path : path + "?t=" + token;
+    }
+
+    private static CoapEndpoint dtlsEndpoint(VehicleCredentials credentials) {
+        Configuration configuration = Configuration.createStandardWithoutFile();
+        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(configuration)
+                .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+                // 0: the car asks for no connection id of its own, and uses the gateway's
+                .set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0)
+                .setAdvancedPskStore(
+                        new AdvancedSinglePskStore(credentials.vin(), VehicleKeys.dtlsPsk(credentials.secret())))
+                .build();
+        return new CoapEndpoint.Builder()
+                .setConfiguration(configuration)
+                .setConnector(new DTLSConnector(dtls))
+                .build();
     }
 
     private void login() {
+        if (secure) {
+            return;
+        }
         CoapLogin login = CoapLogin.newBuilder()
                 .setVin(credentials.vin())
                 .setSecret(credentials.secret())
@@ -181,6 +214,9 @@ public final class CoapCar implements AutoCloseable {
         observation = client(path("commands")).observe(new CoapHandler() {
             @Override
             public void onLoad(CoapResponse response) {
+                if (closed) {
+                    return; // the answer to the car's own cancellation, after its thread stopped
+                }
                 if (response.getCode() == ResponseCode.CONTENT) {
                     byte[] payload = response.getPayload();
                     thread.execute(() -> handleBatch(payload));

@@ -25,22 +25,14 @@ final class AuthResource extends CoapResource {
 
     private final CoapCars cars;
     private final CoapRequests requests;
-    private final CoapCommandsHandler commands;
     private final EventBus bus;
     private final DeliveryOptions busOptions;
     private final Duration sessionTtl;
 
-    AuthResource(
-            CoapCars cars,
-            CoapRequests requests,
-            CoapCommandsHandler commands,
-            EventBus bus,
-            DeliveryOptions busOptions,
-            Duration sessionTtl) {
+    AuthResource(CoapCars cars, CoapRequests requests, EventBus bus, DeliveryOptions busOptions, Duration sessionTtl) {
         super("auth");
         this.cars = cars;
         this.requests = requests;
-        this.commands = commands;
         this.bus = bus;
         this.busOptions = busOptions;
         this.sessionTtl = sessionTtl;
@@ -90,18 +82,12 @@ final class AuthResource extends CoapResource {
                                 "unknown vehicle or wrong secret");
                         return;
                     }
-                    CoapCars.Session session = cars.open(login.getVin(), vin -> newCar(vin));
+                    CoapCars.Session session = cars.open(login.getVin(), requests::newCar);
                     CoapSession body = CoapSession.newBuilder()
                             .setToken(session.token())
                             .setExpiresInS((int) sessionTtl.toSeconds())
                             .build();
                     exchange.respond(CoapRequests.bytes(ResponseCode.CREATED, body.toByteArray()));
                 });
-    }
-
-    private CoapCar newCar(String vin) {
-        CoapCar car = new CoapCar(vin, commands);
-        car.commands().requests(requests);
-        return car;
     }
 }

@@ -45,6 +45,16 @@ final class CoapCars {
         return session;
     }
 
+    /**
+     * The state of a car that spoke over DTLS (its handshake authenticated it): made if new, and kept for a
+     * session's lifetime from now, as a login would be.
+     */
+    CoapCar secured(String vin, java.util.function.Function<String, CoapCar> newCar) {
+        Instant until = clock.instant().plus(sessionTtl);
+        sessionUntil.merge(vin, until, (a, b) -> a.isAfter(b) ? a : b);
+        return byVin.computeIfAbsent(vin, newCar);
+    }
+
     /** The car a token is for, while it is valid. */
     Optional<String> vinOf(String token) {
         Session session = token == null ? null : byToken.get(token);

@@ -9,20 +9,38 @@ import java.util.List;
  *
  * @param enabled whether the CoAP server runs at all
  * @param port UDP port of the CoAP server; 0 binds any free port
+ * @param dtlsEnabled whether CoAP over DTLS (per-car pre-shared keys, Connection ID) runs too
+ * @param dtlsPort UDP port of CoAP over DTLS; 0 binds any free port
  * @param sessionTtl how long a login's token works; the car logs in again after it
  * @param presenceTimeout a car that sent nothing for this long is offline (cars observe their commands and
  *     register again, or send telemetry, well within it)
  * @param maxPayload largest request body, in bytes; a larger one is answered 4.13
  */
-public record CoapConfig(boolean enabled, int port, Duration sessionTtl, Duration presenceTimeout, int maxPayload) {
+public record CoapConfig(
+        boolean enabled,
+        int port,
+        boolean dtlsEnabled,
+        int dtlsPort,
+        Duration sessionTtl,
+        Duration presenceTimeout,
+        int maxPayload) {
 
     /** The IANA port for CoAP without DTLS. */
     public static final int DEFAULT_PORT = 5683;
+
+    /** The IANA port for CoAP over DTLS. */
+    public static final int DEFAULT_DTLS_PORT = 5684;
 
     public CoapConfig {
         List<String> problems = new ArrayList<>();
         if (port < 0 || port > 65_535) {
             problems.add("port must be between 0 and 65535, was " + port);
+        }
+        if (dtlsPort < 0 || dtlsPort > 65_535) {
+            problems.add("dtlsPort must be between 0 and 65535, was " + dtlsPort);
+        }
+        if (enabled && dtlsEnabled && port != 0 && port == dtlsPort) {
+            problems.add("port and dtlsPort must differ, both were " + port);
         }
         if (sessionTtl == null || sessionTtl.compareTo(Duration.ofMinutes(1)) < 0) {
             problems.add("sessionTtl must be at least PT1M, was " + sessionTtl);
@@ -38,13 +56,19 @@ public record CoapConfig(boolean enabled, int port, Duration sessionTtl, Duratio
         }
     }
 
-    /** On port 5683, 1-hour sessions, offline after 90 s of silence, 16 KiB bodies. */
+    /** On ports 5683 and 5684 (DTLS), 1-hour sessions, offline after 90 s of silence, 16 KiB bodies. */
     public static CoapConfig defaults() {
-        return new CoapConfig(true, DEFAULT_PORT, Duration.ofHours(1), Duration.ofSeconds(90), 16_384);
+        return new CoapConfig(
+                true, DEFAULT_PORT, true, DEFAULT_DTLS_PORT, Duration.ofHours(1), Duration.ofSeconds(90), 16_384);
     }
 
     /** This config on another port (0: any free one). */
     public CoapConfig withPort(int otherPort) {
-        return new CoapConfig(enabled, otherPort, sessionTtl, presenceTimeout, maxPayload);
+        return new CoapConfig(enabled, otherPort, dtlsEnabled, dtlsPort, sessionTtl, presenceTimeout, maxPayload);
+    }
+
+    /** This config with DTLS on another port (0: any free one). */
+    public CoapConfig withDtlsPort(int otherPort) {
+        return new CoapConfig(enabled, port, dtlsEnabled, otherPort, sessionTtl, presenceTimeout, maxPayload);
     }
 }

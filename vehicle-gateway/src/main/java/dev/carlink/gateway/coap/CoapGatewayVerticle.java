@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CoAP edge for constrained cars (Eclipse Californium, plain CoAP over UDP): the same contract as MQTT,
+ * The CoAP edge for constrained cars (Eclipse Californium: plain CoAP, and CoAP over DTLS with Scandium, per-car
+ * pre-shared keys and Connection IDs): the same contract as MQTT,
  * resource by resource, documented in docs/vehicle-contract.md#coap. It talks to the other modules only through
  * the event bus, like the MQTT gateway. A sweep every few seconds takes silent cars offline and forgets expired
  * logins. Undeploying takes every car offline and closes the server.
@@ -45,6 +46,7 @@ public final class CoapGatewayVerticle extends VerticleBase {
 
     private CoapServer server;
     private CoapEndpoint endpoint;
+    private CoapEndpoint secureEndpoint;
     private CoapCars cars;
     private CoapCommandsHandler commands;
     private long sweepTimer = -1;
@@ -64,6 +66,11 @@ public final class CoapGatewayVerticle extends VerticleBase {
         cars = new CoapCars(config.sessionTtl(), clock);
         commands = new CoapCommandsHandler(bus, clock);
         CoapRequests requests = new CoapRequests(cars, metrics);
+        requests.carFactory(vin -> {
+            CoapCar car = new CoapCar(vin, commands);
+            car.commands().requests(requests);
+            return car;
+        });
         Map<String, org.eclipse.californium.core.server.resources.Resource> shared = Map.of(
                 "telemetry",
                 new IngestResource("telemetry", requests, bus, busOptions, metrics, clock, config.maxPayload()),
@@ -74,7 +81,7 @@ public final class CoapGatewayVerticle extends VerticleBase {
                 "command-acks",
                 new AcksResource(cars, requests, commands));
         CoapResource v1 = new CoapResource("v1");
-        v1.add(new AuthResource(cars, requests, commands, bus, busOptions, config.sessionTtl()));
+        v1.add(new AuthResource(cars, requests, bus, busOptions, config.sessionTtl()));
         v1.add(new VehiclesResource(cars, shared, requests));
         Gauge.builder("carlink.gateway.coap.sessions", () -> cars == null ? 0 : cars.sessions())
                 .register(metrics);
@@ -92,23 +99,36 @@ public final class CoapGatewayVerticle extends VerticleBase {
                     // dropped there costs a car a 2 s retransmission
                     californium.set(UdpConfig.UDP_RECEIVE_BUFFER_SIZE, UDP_BUFFER_BYTES);
                     californium.set(UdpConfig.UDP_SEND_BUFFER_SIZE, UDP_BUFFER_BYTES);
-                    endpoint = new CoapEndpoint.Builder()
-                            .setConfiguration(californium)
-                            .setInetSocketAddress(new InetSocketAddress(gateway.host(), config.port()))
-                            .build();
                     server = new CoapServer(californium);
-                    server.addEndpoint(endpoint);
+                    if (config.enabled()) {
+                        endpoint = new CoapEndpoint.Builder()
+                                .setConfiguration(californium)
+                                .setInetSocketAddress(new InetSocketAddress(gateway.host(), config.port()))
+                                .build();
+                        server.addEndpoint(endpoint);
+                    }
+                    if (config.dtlsEnabled()) {
+                        secureEndpoint = DtlsEndpoints.server(
+                                californium,
+                                new InetSocketAddress(gateway.host(), config.dtlsPort()),
+                                new VehiclePskStore(bus, busOptions, metrics));
+                        server.addEndpoint(secureEndpoint);
+                    }
                     server.add(v1);
                     server.start();
-                    return endpoint.getAddress().getPort();
+                    return null;
                 })
-                .onSuccess(port -> {
+                .onSuccess(started -> {
                     sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> sweep());
                     log.info(
-                            "coap gateway listening [gateway: {}, host: {}, port: {}, sessionTtl: {}, presenceTimeout: {}]",
+                            "coap gateway listening [gateway: {}, host: {}, port: {}, dtlsPort: {}, sessionTtl: {}, "
+                                    + "presenceTimeout: {}]",
                             gateway.gatewayId(),
                             gateway.host(),
-                            port,
+                            endpoint == null ? "off" : endpoint.getAddress().getPort(),
+                            secureEndpoint == null
+                                    ? "off"
+                                    : secureEndpoint.getAddress().getPort(),
                             config.sessionTtl(),
                             config.presenceTimeout());
                 });
@@ -151,8 +171,20 @@ public final class CoapGatewayVerticle extends VerticleBase {
      */
     public int actualPort() {
         if (endpoint == null) {
-            throw new IllegalStateException("coap gateway is not deployed");
+            throw new IllegalStateException("plain coap is not deployed");
         }
         return endpoint.getAddress().getPort();
+    }
+
+    /**
+     * The UDP port CoAP over DTLS is bound to.
+     *
+     * @throws IllegalStateException before the verticle is deployed, or with DTLS disabled
+     */
+    public int actualDtlsPort() {
+        if (secureEndpoint == null) {
+            throw new IllegalStateException("coap over dtls is not deployed");
+        }
+        return secureEndpoint.getAddress().getPort();
     }
 }

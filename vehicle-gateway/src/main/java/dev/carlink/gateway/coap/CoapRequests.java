@@ -2,32 +2,70 @@ package dev.carlink.gateway.coap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 
 /**
- * What every CoAP resource of a car checks and answers: the login token in the query ({@code t=...}) must be
- * valid and for the VIN of the path ({@code /v1/vehicles/{vin}/...}); refusals carry a plain-text reason and are
- * counted ({@code carlink.gateway.coap.refused{reason}}).
+ * What every CoAP resource of a car checks and answers: the car must be the one of the path ({@code
+ * /v1/vehicles/{vin}/...}), proven by its DTLS session or, on plain CoAP, by the login token in the query ({@code
+ * t=...}); refusals carry a plain-text reason and are counted ({@code carlink.gateway.coap.refused{reason}}).
  */
 final class CoapRequests {
 
     private final CoapCars cars;
     private final MeterRegistry metrics;
+    private Function<String, CoapCar> newCar;
 
     CoapRequests(CoapCars cars, MeterRegistry metrics) {
         this.cars = cars;
         this.metrics = metrics;
     }
 
-    /** The VIN of a request whose token is valid for the car of its path; otherwise answered, and empty. */
+    /** How a car's state is made the first time it logs in or speaks over DTLS. */
+    void carFactory(Function<String, CoapCar> factory) {
+        this.newCar = factory;
+    }
+
+    /** The car's state, made on its first login or DTLS request. */
+    CoapCar newCar(String vin) {
+        return newCar.apply(vin);
+    }
+
+    /**
+     * The VIN of a request that may act for the car of its path; otherwise answered, and empty. Over DTLS the
+     * handshake authenticated the car (PSK identity = VIN), so no token is needed; over plain CoAP the login
+     * token must be valid and for that VIN.
+     */
     Optional<String> authorize(CoapExchange exchange) {
         List<String> path = exchange.getRequestOptions().getUriPath();
         String vin = path.size() > 2 ? path.get(2) : "";
+        Principal peer = exchange.advanced().getRequest().getSourceContext().getPeerIdentity();
+        if (peer instanceof PreSharedKeyIdentity psk) {
+            String identity = psk.getIdentity();
+            if (!identity.equals(vin)) {
+                refuse(
+                        exchange,
+                        ResponseCode.FORBIDDEN,
+                        "other-vin",
+                        "this DTLS session is not for vehicle '" + vin + "'");
+                return Optional.empty();
+            }
+            CoapCar car = cars.secured(vin, this::newCar);
+            car.seen();
+            if (exchange.getRequestCode() != CoAP.Code.GET) {
+                // a GET is an observation (re)registering, or a notification being built: nothing to follow
+                car.commands().follow(exchange.advanced().getRequest().getSourceContext());
+            }
+            return Optional.of(vin);
+        }
         Optional<String> token = exchange.getRequestOptions().getUriQuery().stream()
                 .filter(q -> q.startsWith("t="))
                 .map(q -> q.substring(2))

@@ -1,5 +1,6 @@
 package dev.carlink.gateway.coap;
 
+import java.net.InetSocketAddress;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -7,6 +8,7 @@ import org.eclipse.californium.core.observe.ObserveRelation;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.core.server.resources.Resource;
 import org.eclipse.californium.core.server.resources.ResourceObserver;
+import org.eclipse.californium.elements.EndpointContext;
 
 /**
  * {@code /v1/vehicles/{vin}/commands} of one car: GET answers its {@code CommandBatch}; observing it keeps the
@@ -49,6 +51,31 @@ final class CommandsResource extends CoapResource {
                 }
             }
         });
+    }
+
+    /**
+     * The car's DTLS session now reaches it at {@code current} (its NAT mapping changed; the Connection ID kept
+     * the session). Observations registered from the old address are pointed at the new one and notified at
+     * once, so no command waits for the car's next registration.
+     */
+    void follow(EndpointContext current) {
+        InetSocketAddress now = current.getPeerAddress();
+        boolean moved = false;
+        // changed() visits every relation through the filter: the way to reach them in Californium
+        java.util.List<ObserveRelation> stale = new java.util.ArrayList<>();
+        changed(relation -> {
+            if (!relation.getSource().equals(now)) {
+                stale.add(relation);
+            }
+            return false;
+        });
+        for (ObserveRelation relation : stale) {
+            relation.getExchange().getRequest().setSourceContext(current);
+            moved = true;
+        }
+        if (moved) {
+            changed(relation -> relation.getExchange().getRequest().getSourceContext() == current);
+        }
     }
 
     /** Set once, by the verticle, before the car can reach the resource. */
