@@ -4,6 +4,7 @@ import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.CommandServiceConfig.BootstrapUser;
 import dev.carlink.gateway.GatewayConfig;
 import dev.carlink.gateway.coap.CoapConfig;
+import dev.carlink.gateway.mqtt.MqttLimits;
 import dev.carlink.telemetry.TelemetryConfig;
 import dev.carlink.telemetry.series.SeriesConfig;
 import dev.carlink.telemetry.series.SignalGroup;
@@ -52,6 +53,14 @@ public final class ConfigLoader {
         d.put("mqtt.host", GatewayConfig.DEFAULT_HOST);
         d.put("mqtt.port", String.valueOf(GatewayConfig.DEFAULT_MQTT_PORT));
         d.put("mqtt.max-message-size", String.valueOf(GatewayConfig.DEFAULT_MAX_MESSAGE_SIZE));
+        d.put("mqtt.max-connections", String.valueOf(MqttLimits.DEFAULT_MAX_CONNECTIONS));
+        d.put("mqtt.receive-maximum", String.valueOf(MqttLimits.DEFAULT_RECEIVE_MAXIMUM));
+        d.put("mqtt.topic-alias-maximum", String.valueOf(MqttLimits.DEFAULT_TOPIC_ALIAS_MAXIMUM));
+        d.put("mqtt.session-expiry-max", MqttLimits.DEFAULT_SESSION_EXPIRY_MAX.toString());
+        d.put("mqtt.vehicle-messages-per-second", String.valueOf(MqttLimits.DEFAULT_MESSAGES_PER_SECOND));
+        d.put("mqtt.vehicle-message-burst", String.valueOf(MqttLimits.DEFAULT_MESSAGE_BURST));
+        d.put("mqtt.failed-logins-per-minute", String.valueOf(MqttLimits.DEFAULT_FAILED_LOGINS_PER_MINUTE));
+        d.put("mqtt.login-block", MqttLimits.DEFAULT_LOGIN_BLOCK.toString());
         d.put("coap.enabled", "true");
         d.put("coap.port", String.valueOf(CoapConfig.DEFAULT_PORT));
         d.put("coap.dtls-enabled", "true");
@@ -223,7 +232,16 @@ public final class ConfigLoader {
                             integer("mqtt.port"),
                             integer("mqtt.max-message-size"),
                             gatewayDefaults.busTimeout(),
-                            gatewayDefaults.gatewayId()));
+                            gatewayDefaults.gatewayId(),
+                            new MqttLimits(
+                                    integer("mqtt.max-connections"),
+                                    integer("mqtt.receive-maximum"),
+                                    integer("mqtt.topic-alias-maximum"),
+                                    duration("mqtt.session-expiry-max"),
+                                    integer("mqtt.vehicle-messages-per-second"),
+                                    integer("mqtt.vehicle-message-burst"),
+                                    integer("mqtt.failed-logins-per-minute"),
+                                    duration("mqtt.login-block"))));
             CoapConfig coapDefaults = CoapConfig.defaults();
             CoapConfig coap = section(
                     "coap",

@@ -66,7 +66,7 @@ public final class TestSystem implements AutoCloseable {
         GatewayConfig g = config.gateway();
         AppConfig samePorts = new AppConfig(
                 config.database(),
-                new GatewayConfig(g.host(), mqtt, g.maxMessageSize(), g.busTimeout(), g.gatewayId()),
+                g.withMqttPort(mqtt),
                 config.coap().withPort(server.coapPort()).withDtlsPort(server.coapDtlsPort()),
                 config.telemetry(),
                 config.telemetryStorage(),
@@ -98,7 +98,8 @@ public final class TestSystem implements AutoCloseable {
                     0,
                     gatewayDefaults.maxMessageSize(),
                     gatewayDefaults.busTimeout(),
-                    gatewayDefaults.gatewayId());
+                    gatewayDefaults.gatewayId(),
+                    gatewayDefaults.limits());
             AppConfig config = new AppConfig(
                     new DatabaseConfig(Optional.empty(), "postgres", "", dir, DatabaseConfig.DEFAULT_POOL_SIZE, 0),
                     gateway,

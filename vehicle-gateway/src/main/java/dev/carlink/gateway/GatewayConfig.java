@@ -1,5 +1,6 @@
 package dev.carlink.gateway;
 
+import dev.carlink.gateway.mqtt.MqttLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,10 @@ import java.util.List;
  *     connection
  * @param busTimeout how long the gateway waits for another module to answer an event-bus request
  * @param gatewayId name of this gateway instance, used as the {@code gateway} metric tag and in logs
+ * @param limits what a car and the fleet may do on MQTT
  */
-public record GatewayConfig(String host, int mqttPort, int maxMessageSize, Duration busTimeout, String gatewayId) {
+public record GatewayConfig(
+        String host, int mqttPort, int maxMessageSize, Duration busTimeout, String gatewayId, MqttLimits limits) {
 
     /** Bind to every interface. */
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -56,19 +59,32 @@ public record GatewayConfig(String host, int mqttPort, int maxMessageSize, Durat
         if (gatewayId == null || gatewayId.isBlank()) {
             problems.add("gatewayId must not be blank, was '" + gatewayId + "'");
         }
+        if (limits == null) {
+            problems.add("limits must be set");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid gateway config: " + String.join("; ", problems));
         }
     }
 
-    /** The defaults: every interface, port 1883, 64 KiB messages, 10 s bus timeout, "gateway-1". */
+    /** The defaults: every interface, port 1883, 64 KiB messages, 10 s bus timeout, "gateway-1", default limits. */
     public static GatewayConfig defaults() {
         return new GatewayConfig(
-                DEFAULT_HOST, DEFAULT_MQTT_PORT, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_BUS_TIMEOUT, DEFAULT_GATEWAY_ID);
+                DEFAULT_HOST,
+                DEFAULT_MQTT_PORT,
+                DEFAULT_MAX_MESSAGE_SIZE,
+                DEFAULT_BUS_TIMEOUT,
+                DEFAULT_GATEWAY_ID,
+                MqttLimits.defaults());
     }
 
     /** This config with another MQTT port (0 for any free port). */
     public GatewayConfig withMqttPort(int port) {
-        return new GatewayConfig(host, port, maxMessageSize, busTimeout, gatewayId);
+        return new GatewayConfig(host, port, maxMessageSize, busTimeout, gatewayId, limits);
+    }
+
+    /** This config with other limits. */
+    public GatewayConfig withLimits(MqttLimits other) {
+        return new GatewayConfig(host, mqttPort, maxMessageSize, busTimeout, gatewayId, other);
     }
 }

@@ -2,6 +2,7 @@ package dev.carlink.gateway;
 
 import dev.carlink.gateway.mqtt.ConnectHandler;
 import dev.carlink.gateway.mqtt.GatewayMetrics;
+import dev.carlink.gateway.mqtt.LoginThrottle;
 import dev.carlink.gateway.mqtt.SessionRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -32,6 +33,11 @@ public final class GatewayVerticle extends VerticleBase {
     private SessionRegistry sessions;
     private GatewayMetrics metrics;
     private MqttServer server;
+    private LoginThrottle throttle;
+    private long sweepTimer = -1;
+
+    /** How often expired sessions and stale login failures are forgotten. */
+    private static final long SWEEP_MS = 10_000;
 
     public GatewayVerticle(GatewayConfig config, MeterRegistry meterRegistry, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
@@ -42,6 +48,12 @@ public final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         sessions = new SessionRegistry();
+        throttle = new LoginThrottle(
+                config.limits().failedLoginsPerMinute(), config.limits().loginBlock(), clock);
+        sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> {
+            sessions.expireSaved(clock.millis());
+            throttle.sweep();
+        });
         metrics = new GatewayMetrics(meterRegistry, config.gatewayId(), sessions);
         MqttServerOptions options = new MqttServerOptions()
                 .setHost(config.host())
@@ -49,7 +61,14 @@ public final class GatewayVerticle extends VerticleBase {
                 .setMaxMessageSize(config.maxMessageSize());
         server = MqttServer.create(vertx, options)
                 .endpointHandler(new ConnectHandler(
-                        vertx, sessions, metrics, clock, config.busTimeout(), config.maxMessageSize()))
+                        vertx,
+                        sessions,
+                        metrics,
+                        clock,
+                        config.busTimeout(),
+                        config.maxMessageSize(),
+                        config.limits(),
+                        throttle))
                 .exceptionHandler(error -> log.debug("mqtt connection error [error: {}]", error.toString()));
         return server.listen()
                 .onSuccess(bound -> log.info(
@@ -64,6 +83,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        vertx.cancelTimer(sweepTimer);
         sessions.disconnectAll();
         return server.close().onComplete(closed -> {
             metrics.close();

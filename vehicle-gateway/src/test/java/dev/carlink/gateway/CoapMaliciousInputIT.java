@@ -3,6 +3,7 @@ package dev.carlink.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.carlink.gateway.coap.CoapGatewayVerticle;
+import dev.carlink.gateway.mqtt.MqttLimits;
 import dev.carlink.proto.v1.CoapLogin;
 import dev.carlink.proto.v1.CoapSession;
 import java.net.DatagramPacket;
@@ -138,5 +139,48 @@ class CoapMaliciousInputIT {
                 .isEqualTo(ResponseCode.BAD_REQUEST);
         assertThat(gateway.telemetry.received).hasSize(before);
         legitimateCarIsServed();
+    }
+
+    @Test
+    void guessingSecrets_getsTheAddressThrottled_with429AndMaxAge() throws Exception {
+        String vin = gateway.newCar();
+        // from an address of its own, so the block does not reach the other tests' cars on 127.0.0.1
+        org.eclipse.californium.core.CoapClient guesser =
+                new org.eclipse.californium.core.CoapClient("coap://127.0.0.1:" + port + "/v1/auth");
+        guesser.setEndpoint(new org.eclipse.californium.core.network.CoapEndpoint.Builder()
+                .setConfiguration(org.eclipse.californium.elements.config.Configuration.createStandardWithoutFile())
+                .setInetSocketAddress(new java.net.InetSocketAddress("127.0.0.77", 0))
+                .build());
+        guesser.setTimeout(5_000L);
+        CoapResponse last = null;
+        CoapResponse rightSecret;
+        try {
+            for (int i = 0; i <= MqttLimits.DEFAULT_FAILED_LOGINS_PER_MINUTE; i++) {
+                last = guesser.post(
+                        CoapLogin.newBuilder()
+                                .setVin(vin)
+                                .setSecret("guess-" + i)
+                                .build()
+                                .toByteArray(),
+                        org.eclipse.californium.core.coap.MediaTypeRegistry.APPLICATION_OCTET_STREAM);
+            }
+            rightSecret = guesser.post(
+                    CoapLogin.newBuilder()
+                            .setVin(vin)
+                            .setSecret(gateway.secret(vin))
+                            .build()
+                            .toByteArray(),
+                    org.eclipse.californium.core.coap.MediaTypeRegistry.APPLICATION_OCTET_STREAM);
+        } finally {
+            guesser.shutdown();
+        }
+
+        assertThat(last.getCode()).isEqualTo(ResponseCode.TOO_MANY_REQUESTS);
+        assertThat(rightSecret.getCode()).as("blocked before any check").isEqualTo(ResponseCode.TOO_MANY_REQUESTS);
+        assertThat(rightSecret.getOptions().getMaxAge()).isEqualTo(60);
+        assertThat(gateway.meters
+                        .counter("carlink.gateway.coap.refused", "reason", "login-throttled")
+                        .count())
+                .isEqualTo(2);
     }
 }

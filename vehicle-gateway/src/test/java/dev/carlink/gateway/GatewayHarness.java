@@ -1,6 +1,7 @@
 package dev.carlink.gateway;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.carlink.gateway.mqtt.MqttLimits;
 import dev.carlink.proto.BusAddress;
 import dev.carlink.proto.VehicleKeys;
 import dev.carlink.proto.bus.v1.AuthFailure;
@@ -88,8 +89,12 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     static GatewayHarness start(long busTimeoutMs, int maxMessageSize) {
-        GatewayHarness harness = new GatewayHarness(
-                new GatewayConfig("127.0.0.1", 0, maxMessageSize, Duration.ofMillis(busTimeoutMs), "gateway-it"));
+        return start(busTimeoutMs, maxMessageSize, MqttLimits.defaults());
+    }
+
+    static GatewayHarness start(long busTimeoutMs, int maxMessageSize, MqttLimits limits) {
+        GatewayHarness harness = new GatewayHarness(new GatewayConfig(
+                "127.0.0.1", 0, maxMessageSize, Duration.ofMillis(busTimeoutMs), "gateway-it", limits));
         harness.startUp();
         return harness;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.carlink.gateway.mqtt.MqttLimits;
 import dev.carlink.proto.bus.v1.PresenceChange;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -49,8 +50,8 @@ class GatewayVerticleIT {
         Vertx vertx = Vertx.vertx();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            GatewayConfig config =
-                    new GatewayConfig("127.0.0.1", taken.getLocalPort(), 65_536, Duration.ofSeconds(1), "g");
+            GatewayConfig config = new GatewayConfig(
+                    "127.0.0.1", taken.getLocalPort(), 65_536, Duration.ofSeconds(1), "g", MqttLimits.defaults());
 
             assertThatThrownBy(() -> vertx.deployVerticle(new GatewayVerticle(config, meters, Clock.systemUTC()))
                             .toCompletionStage()

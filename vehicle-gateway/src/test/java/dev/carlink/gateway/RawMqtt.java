@@ -96,6 +96,20 @@ final class RawMqtt implements AutoCloseable {
         send(0x30 | qos << 1, body.toByteArray()); // PUBLISH
     }
 
+    /** Sends an MQTT 5 PUBLISH at QoS 1 with a Topic Alias property (an empty topic uses the alias). */
+    void publishWithAlias(String topic, int alias, byte[] payload, int packetId) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeString(body, topic);
+        body.write(packetId >> 8);
+        body.write(packetId & 0xff);
+        body.write(3); // properties: 3 bytes
+        body.write(0x23); // Topic Alias
+        body.write(alias >> 8);
+        body.write(alias & 0xff);
+        body.writeBytes(payload);
+        send(0x32, body.toByteArray()); // PUBLISH, QoS 1
+    }
+
     /** Reads the next packet from the server. */
     Packet read() throws IOException {
         int header = in.read();

@@ -1,6 +1,7 @@
 package dev.carlink.gateway.coap;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.carlink.gateway.mqtt.LoginThrottle;
 import dev.carlink.proto.BusAddress;
 import dev.carlink.proto.VinFormat;
 import dev.carlink.proto.bus.v1.AuthReply;
@@ -13,33 +14,53 @@ import io.vertx.core.eventbus.EventBus;
 import java.time.Duration;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 
 /**
  * {@code POST /v1/auth} with a {@code CoapLogin}: the command-service checks the VIN and secret (as for an MQTT
  * CONNECT); 2.01 with a {@code CoapSession}, 4.01 for a wrong secret or unknown VIN (the same answer, so VINs
- * cannot be probed), 4.00 for a body that is not a login, 5.03 when the check cannot be made now. The secret is
- * never logged.
+ * cannot be probed), 4.00 for a body that is not a login, 5.03 when the check cannot be made now, 4.29 (Max-Age
+ * 60) for an address with too many failed logins, before any check. The secret is never logged.
  */
 final class AuthResource extends CoapResource {
+
+    /** Seconds a throttled address is told to wait (the Max-Age of the 4.29). */
+    static final int THROTTLED_MAX_AGE_S = 60;
 
     private final CoapCars cars;
     private final CoapRequests requests;
     private final EventBus bus;
     private final DeliveryOptions busOptions;
     private final Duration sessionTtl;
+    private final LoginThrottle throttle;
 
-    AuthResource(CoapCars cars, CoapRequests requests, EventBus bus, DeliveryOptions busOptions, Duration sessionTtl) {
+    AuthResource(
+            CoapCars cars,
+            CoapRequests requests,
+            EventBus bus,
+            DeliveryOptions busOptions,
+            Duration sessionTtl,
+            LoginThrottle throttle) {
         super("auth");
         this.cars = cars;
         this.requests = requests;
         this.bus = bus;
         this.busOptions = busOptions;
         this.sessionTtl = sessionTtl;
+        this.throttle = throttle;
     }
 
     @Override
     public void handlePOST(CoapExchange exchange) {
+        String address = exchange.getSourceAddress().getHostAddress();
+        if (throttle.blocked(address)) {
+            Response busy = CoapRequests.text(
+                    ResponseCode.TOO_MANY_REQUESTS, "too many failed logins from this address: try again later");
+            busy.getOptions().setMaxAge(THROTTLED_MAX_AGE_S);
+            requests.refuse(exchange, busy, "login-throttled");
+            return;
+        }
         CoapLogin login;
         try {
             login = CoapLogin.parseFrom(exchange.getRequestPayload());
@@ -75,6 +96,7 @@ final class AuthResource extends CoapResource {
                         return;
                     }
                     if (!reply.getAuthenticated()) {
+                        throttle.failed(address);
                         requests.refuse(
                                 exchange,
                                 ResponseCode.UNAUTHORIZED,
@@ -82,6 +104,7 @@ final class AuthResource extends CoapResource {
                                 "unknown vehicle or wrong secret");
                         return;
                     }
+                    throttle.succeeded(address);
                     CoapCars.Session session = cars.open(login.getVin(), requests::newCar);
                     CoapSession body = CoapSession.newBuilder()
                             .setToken(session.token())

@@ -1,6 +1,7 @@
 package dev.carlink.gateway.coap;
 
 import dev.carlink.gateway.GatewayConfig;
+import dev.carlink.gateway.mqtt.LoginThrottle;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -48,6 +49,7 @@ public final class CoapGatewayVerticle extends VerticleBase {
     private CoapEndpoint endpoint;
     private CoapEndpoint secureEndpoint;
     private CoapCars cars;
+    private LoginThrottle loginThrottle;
     private CoapCommandsHandler commands;
     private long sweepTimer = -1;
 
@@ -64,6 +66,8 @@ public final class CoapGatewayVerticle extends VerticleBase {
         DeliveryOptions busOptions =
                 new DeliveryOptions().setSendTimeout(gateway.busTimeout().toMillis());
         cars = new CoapCars(config.sessionTtl(), clock);
+        loginThrottle = new LoginThrottle(
+                gateway.limits().failedLoginsPerMinute(), gateway.limits().loginBlock(), clock);
         commands = new CoapCommandsHandler(bus, clock);
         CoapRequests requests = new CoapRequests(cars, metrics);
         requests.carFactory(vin -> {
@@ -81,7 +85,7 @@ public final class CoapGatewayVerticle extends VerticleBase {
                 "command-acks",
                 new AcksResource(cars, requests, commands));
         CoapResource v1 = new CoapResource("v1");
-        v1.add(new AuthResource(cars, requests, bus, busOptions, config.sessionTtl()));
+        v1.add(new AuthResource(cars, requests, bus, busOptions, config.sessionTtl(), loginThrottle));
         v1.add(new VehiclesResource(cars, shared, requests));
         Gauge.builder("carlink.gateway.coap.sessions", () -> cars == null ? 0 : cars.sessions())
                 .register(metrics);
@@ -144,6 +148,7 @@ public final class CoapGatewayVerticle extends VerticleBase {
             }
         }
         cars.expireSessions();
+        loginThrottle.sweep();
         for (CoapCar car : cars.cars()) {
             cars.forgetIdle(car);
         }

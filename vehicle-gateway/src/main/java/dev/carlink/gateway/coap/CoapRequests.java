@@ -97,6 +97,12 @@ final class CoapRequests {
         exchange.respond(text(code, detail));
     }
 
+    /** Answers a prepared refusal, and counts it. */
+    void refuse(CoapExchange exchange, Response response, String reason) {
+        metrics.counter("carlink.gateway.coap.refused", "reason", reason).increment();
+        exchange.respond(response);
+    }
+
     static Response text(ResponseCode code, String detail) {
         Response response = new Response(code);
         response.setPayload(detail.getBytes(StandardCharsets.UTF_8));

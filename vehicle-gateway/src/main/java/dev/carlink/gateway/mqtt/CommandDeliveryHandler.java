@@ -22,7 +22,11 @@ import org.slf4j.LoggerFactory;
  * published unchanged (QoS 1) on the car's commands topic and answered with a {@code
  * DeliveryReceipt} once written. The gateway does not verify the signature: the car does, end to end. The car's PUBACK is published as a {@code CommandTransportAck}.
  *
- * <p>Failures: 400 for a body that is not a signed Command or a Command for another VIN, 404 when the car
+ * <p>A command already sent on the car's session and not acknowledged is not sent again: the receipt is
+ * answered at once (a resumed session re-sends its unacknowledged commands itself).
+ *
+ * <p>Failures: 400 for a body that is not a signed Command, a Command for another VIN, or larger than the car's
+ * maximum packet size (MQTT 5), 404 when the car
  * is no longer connected, 503 when the car's receive window is full.
  */
 final class CommandDeliveryHandler {
@@ -68,6 +72,19 @@ final class CommandDeliveryHandler {
         }
         if (!session.isOpen()) {
             message.fail(404, "vehicle not connected");
+            return;
+        }
+        if (session.inFlight(command.getId())) {
+            // sent on this session and not acknowledged yet (a resumed session re-sends it): not twice
+            DeliveryReceipt receipt = DeliveryReceipt.newBuilder()
+                    .setCommandId(command.getId())
+                    .setSentAtMs(clock.millis())
+                    .build();
+            message.reply(Buffer.buffer(receipt.toByteArray()));
+            return;
+        }
+        if (!session.fits(new VehicleTopic(session.vin(), TopicKind.COMMANDS).name(), body.length())) {
+            message.fail(400, "command is larger than the car's maximum packet size");
             return;
         }
         if (!session.canSendCommand()) {

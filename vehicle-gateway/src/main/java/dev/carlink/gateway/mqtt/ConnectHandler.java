@@ -40,10 +40,14 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private final SubscribeHandler subscriptions;
     private final CommandDeliveryHandler commands;
     private final DisconnectHandler disconnects;
+    private final MqttLimits limits;
+    private final SessionStore saved;
+    private final LoginThrottle throttle;
 
     /**
      * @param busTimeout how long to wait for the authentication answer and the ingest replies
      * @param maxMessageSize the server's maximum packet size, announced to MQTT 5 cars
+     * @param saved the sessions of cars that are away
      */
     public ConnectHandler(
             Vertx vertx,
@@ -51,15 +55,20 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
             GatewayMetrics metrics,
             Clock clock,
             Duration busTimeout,
-            int maxMessageSize) {
+            int maxMessageSize,
+            MqttLimits limits,
+            LoginThrottle throttle) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.metrics = metrics;
         this.clock = clock;
+        this.limits = limits;
+        this.saved = sessions.saved();
+        this.throttle = throttle;
         this.busOptions = new DeliveryOptions().setSendTimeout(busTimeout.toMillis());
-        this.connAckProperties = connAckProperties(maxMessageSize);
+        this.connAckProperties = connAckProperties(maxMessageSize, limits);
         PresenceReporter presence = new PresenceReporter(vertx.eventBus(), clock);
-        this.publishes = new PublishHandler(vertx, metrics, clock, busOptions);
+        this.publishes = new PublishHandler(vertx, metrics, clock, busOptions, limits);
         this.commands = new CommandDeliveryHandler(vertx.eventBus(), metrics, clock);
         this.subscriptions = new SubscribeHandler(sessions, commands, presence, metrics);
         this.disconnects = new DisconnectHandler(sessions, presence, metrics);
@@ -76,7 +85,24 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     "protocol level " + endpoint.protocolVersion());
             return;
         }
+        String address = LoginThrottle.host(String.valueOf(endpoint.remoteAddress()));
+        if (throttle.blocked(address)) {
+            refuse(
+                    endpoint,
+                    Refusal.RATE.code(protocol.get()),
+                    "login-throttled",
+                    "too many failed logins from " + address);
+            return;
+        }
         String clientId = endpoint.clientIdentifier();
+        if (sessions.size() >= limits.maxConnections() && !sessions.connected(clientId)) {
+            refuse(
+                    endpoint,
+                    Refusal.QUOTA.code(protocol.get()),
+                    "too-many-connections",
+                    limits.maxConnections() + " cars are connected");
+            return;
+        }
         if (!Vin.isValid(clientId)) {
             refuse(endpoint, Refusal.IDENTIFIER.code(protocol.get()), "invalid-client-id", Vin.problem(clientId));
             return;
@@ -96,6 +122,11 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     Refusal.IDENTIFIER.code(protocol.get()),
                     "username-mismatch",
                     "username must equal the client id");
+            return;
+        }
+        Optional<String> willProblem = Wills.problem(endpoint.will(), clientId);
+        if (willProblem.isPresent()) {
+            refuse(endpoint, Refusal.WILL.code(protocol.get()), "invalid-will", willProblem.get());
             return;
         }
         authenticate(endpoint, protocol.get(), clientId, auth.getPassword());
@@ -141,9 +172,15 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
             refuse(endpoint, Refusal.SERVER_UNAVAILABLE.code(protocol), "auth-unavailable", "bad reply");
             return;
         }
+        String address = LoginThrottle.host(String.valueOf(endpoint.remoteAddress()));
         if (reply.getAuthenticated()) {
+            throttle.succeeded(address);
             accept(endpoint, protocol, vin);
             return;
+        }
+        if (throttle.failed(address)) {
+            metrics.connectRefused("login-throttle-started");
+            log.warn("throttling logins [address: {}, reason: too many failed logins]", address);
         }
         switch (reply.getFailure()) {
             case AUTH_FAILURE_BAD_SECRET ->
@@ -160,7 +197,15 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     }
 
     private void accept(MqttEndpoint endpoint, MqttProtocol protocol, String vin) {
-        VehicleSession session = new VehicleSession(endpoint, vin, protocol, clock);
+        long expiry = grantedSessionExpiry(endpoint, protocol);
+        VehicleSession session = new VehicleSession(
+                endpoint,
+                vin,
+                protocol,
+                clock,
+                limits,
+                expiry,
+                Wills.text(endpoint.will()).orElse(null));
         endpoint.publishAutoAck(false);
         endpoint.subscriptionAutoAck(false);
         endpoint.autoKeepAlive(true);
@@ -174,16 +219,54 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         endpoint.closeHandler(v -> disconnects.closed(session));
         // registered before CONNACK leaves, so a car that sees itself connected is counted and reachable
         sessions.register(session).ifPresent(previous -> disconnects.takeOver(previous, session));
-        if (protocol == MqttProtocol.MQTT_5) {
-            endpoint.accept(false, connAckProperties);
+        Optional<SessionStore.Saved> resumed;
+        if (endpoint.isCleanSession()) {
+            saved.discard(vin);
+            resumed = Optional.empty();
         } else {
-            endpoint.accept(false);
+            resumed = saved.take(vin, clock.millis());
         }
+        if (protocol == MqttProtocol.MQTT_5) {
+            MqttProperties properties = copy(connAckProperties);
+            properties.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, (int) expiry));
+            endpoint.accept(resumed.isPresent(), properties);
+        } else {
+            endpoint.accept(resumed.isPresent());
+        }
+        resumed.ifPresent(previous -> {
+            metrics.sessionResumed();
+            session.resume(previous);
+            subscriptions.resumed(session);
+        });
         log.info(
-                "vehicle connected [vin: {}, protocol: {}, remote: {}]",
+                "vehicle connected [vin: {}, protocol: {}, remote: {}, sessionPresent: {}, sessionExpiry: {}]",
                 vin,
                 protocol.label(),
-                session.remoteAddress());
+                session.remoteAddress(),
+                resumed.isPresent(),
+                expiry);
+    }
+
+    /**
+     * How long the session outlives the connection, in seconds: what an MQTT 5 car asked for (Session Expiry
+     * Interval, 0 when absent), or for an MQTT 3.1.1 car with clean session off the gateway's maximum; never more
+     * than that maximum.
+     */
+    private long grantedSessionExpiry(MqttEndpoint endpoint, MqttProtocol protocol) {
+        long max = limits.sessionExpiryMax().toSeconds();
+        if (protocol != MqttProtocol.MQTT_5) {
+            return endpoint.isCleanSession() ? 0 : max;
+        }
+        MqttProperties.MqttProperty<?> asked =
+                endpoint.connectProperties().getProperty(MqttProperties.SESSION_EXPIRY_INTERVAL);
+        long requested = asked != null && asked.value() instanceof Integer value ? Integer.toUnsignedLong(value) : 0;
+        return Math.min(requested, max);
+    }
+
+    private static MqttProperties copy(MqttProperties properties) {
+        MqttProperties copy = new MqttProperties();
+        properties.listAll().forEach(copy::add);
+        return copy;
     }
 
     private void refuse(MqttEndpoint endpoint, MqttConnectReturnCode code, String reason, String detail) {
@@ -198,13 +281,17 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     }
 
     /**
-     * What an MQTT 5 car is told on CONNACK: no QoS 2, sessions are not kept, no wildcard, shared or
-     * identified subscriptions, and the largest packet it may send.
+     * What an MQTT 5 car is told on CONNACK (the granted session expiry is added per car): no QoS 2, no
+     * retained messages, no wildcard, shared or identified subscriptions, its receive maximum, how many topic
+     * aliases it may set, and the largest packet it may send.
      */
-    private static MqttProperties connAckProperties(int maxMessageSize) {
+    private static MqttProperties connAckProperties(int maxMessageSize, MqttLimits limits) {
         MqttProperties properties = new MqttProperties();
         properties.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_QOS, 1));
-        properties.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, 0));
+        properties.add(new MqttProperties.IntegerProperty(MqttProperties.RETAIN_AVAILABLE, 0));
+        properties.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, limits.receiveMaximum()));
+        properties.add(
+                new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, limits.topicAliasMaximum()));
         properties.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, maxMessageSize));
         properties.add(new MqttProperties.IntegerProperty(MqttProperties.WILDCARD_SUBSCRIPTION_AVAILABLE, 0));
         properties.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
@@ -230,7 +317,18 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5),
         SERVER_UNAVAILABLE(
                 MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
-                MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5);
+                MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5),
+        /** Too many failed logins from the address: 3.1.1 has no better code than "unavailable". */
+        RATE(
+                MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                MqttConnectReturnCode.CONNECTION_REFUSED_CONNECTION_RATE_EXCEEDED),
+        QUOTA(
+                MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED),
+        /** A will the gateway cannot honour: 3.1.1 has no code for it, "not authorized" is the closest. */
+        WILL(
+                MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID);
 
         private final MqttConnectReturnCode v311;
         private final MqttConnectReturnCode v5;

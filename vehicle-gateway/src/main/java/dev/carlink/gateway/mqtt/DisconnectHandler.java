@@ -17,6 +17,9 @@ final class DisconnectHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DisconnectHandler.class);
 
+    /** Close reason marking a DISCONNECT 0x04: the will is told. */
+    private static final String WITH_WILL = "disconnect with will";
+
     private final SessionRegistry sessions;
     private final PresenceReporter presence;
     private final GatewayMetrics metrics;
@@ -31,16 +34,36 @@ final class DisconnectHandler {
     void clientDisconnected(VehicleSession session, MqttDisconnectMessage message) {
         session.touch();
         MqttDisconnectReasonCode code = message == null ? MqttDisconnectReasonCode.NORMAL : message.code();
+        if (code == MqttDisconnectReasonCode.WITH_WILL_MESSAGE) {
+            // MQTT 5: the car leaves, and asks for its will to be told as if it had gone
+            session.clientDisconnected(WITH_WILL);
+            return;
+        }
         session.clientDisconnected(
                 code == MqttDisconnectReasonCode.NORMAL
                         ? "client disconnect"
                         : "client disconnect: " + code.name().toLowerCase(Locale.ROOT));
     }
 
+    /** A car that asked for a session expiry keeps its session while it is away. */
+    private void keep(VehicleSession session) {
+        if (session.sessionExpirySeconds() > 0 && session.state() != SessionState.CLOSED) {
+            sessions.saved().save(session.vin(), session.snapshot());
+        }
+    }
+
     /** The connection is closed, whoever closed it. */
     void closed(VehicleSession session) {
-        String reason = session.closeReason()
-                .orElseGet(() -> session.keepAliveExpired() ? "keep-alive timeout" : "connection lost");
+        String reason = session.closeReason().filter(r -> !r.equals(WITH_WILL)).orElseGet(() -> {
+            String lost = session.keepAliveExpired() ? "keep-alive timeout" : "connection lost";
+            return session.will()
+                    .map(will -> {
+                        metrics.willTold();
+                        return lost + "; will: " + will;
+                    })
+                    .orElse(lost);
+        });
+        keep(session);
         boolean first = session.end(reason);
         boolean current = sessions.remove(session);
         if (current && session.announcedOnline()) {
@@ -80,6 +103,7 @@ final class DisconnectHandler {
      */
     void takeOver(VehicleSession previous, VehicleSession next) {
         next.inheritPresence(previous);
+        keep(previous);
         previous.end("taken over by a new connection");
         previous.disconnect(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, "session taken over by a new connection");
         log.info(

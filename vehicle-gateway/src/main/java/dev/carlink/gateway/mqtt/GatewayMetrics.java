@@ -48,6 +48,12 @@ public final class GatewayMetrics {
                 .strongReference(true)
                 .register(registry)
                 .getId());
+        meters.add(Gauge.builder("carlink.gateway.sessions.kept", sessions, SessionRegistry::savedSessions)
+                .description("persistent sessions kept for cars that are away")
+                .tags(common)
+                .strongReference(true)
+                .register(registry)
+                .getId());
         for (TopicKind kind : TopicKind.values()) {
             if (kind.carPublishes()) {
                 accepted.put(kind, counter("carlink.gateway.messages.accepted", Tags.of("kind", kind.level())));
@@ -80,6 +86,19 @@ public final class GatewayMetrics {
     void subscriptionRejected(String reason) {
         counter("carlink.gateway.subscriptions.rejected", Tags.of("reason", reason))
                 .increment();
+    }
+
+    void sessionResumed() {
+        counter("carlink.gateway.sessions.resumed", Tags.empty()).increment();
+    }
+
+    void willTold() {
+        counter("carlink.gateway.wills", Tags.empty()).increment();
+    }
+
+    /** A connection closed for a limit: {@code limit} is receive-maximum, message-rate or topic-alias. */
+    void limitExceeded(String limit) {
+        counter("carlink.gateway.limits.exceeded", Tags.of("limit", limit)).increment();
     }
 
     void commandSent() {

@@ -39,8 +39,11 @@ final class PublishHandler {
     private final Clock clock;
     private final DeliveryOptions busOptions;
 
-    PublishHandler(Vertx vertx, GatewayMetrics metrics, Clock clock, DeliveryOptions busOptions) {
+    private final MqttLimits limits;
+
+    PublishHandler(Vertx vertx, GatewayMetrics metrics, Clock clock, DeliveryOptions busOptions, MqttLimits limits) {
         this.vertx = vertx;
+        this.limits = limits;
         this.eventBus = vertx.eventBus();
         this.metrics = metrics;
         this.clock = clock;
@@ -55,12 +58,42 @@ final class PublishHandler {
             session.disconnect(MqttDisconnectReasonCode.QOS_NOT_SUPPORTED, "QoS 2 is not supported");
             return;
         }
+        if (!session.withinRate()) {
+            closeForLimit(
+                    session,
+                    "message-rate",
+                    MqttDisconnectReasonCode.MESSAGE_RATE_TOO_HIGH,
+                    "message rate too high: " + limits.messagesPerSecond() + "/s, bursts of " + limits.messageBurst()
+                            + "; send the rest again after reconnecting");
+            return;
+        }
+        if (message.qosLevel() == MqttQoS.AT_LEAST_ONCE && session.acks().pending() >= limits.receiveMaximum()) {
+            closeForLimit(
+                    session,
+                    "receive-maximum",
+                    MqttDisconnectReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
+                    "more than " + limits.receiveMaximum() + " unacknowledged QoS 1 messages");
+            return;
+        }
+        TopicAliases.Resolved alias = session.protocol() == MqttProtocol.MQTT_5
+                ? session.aliases().resolve(message.topicName(), message.properties())
+                : TopicAliases.Resolved.topic(message.topicName());
+        if (!alias.ok()) {
+            closeForLimit(
+                    session,
+                    "topic-alias",
+                    alias.invalidAlias()
+                            ? MqttDisconnectReasonCode.TOPIC_ALIAS_INVALID
+                            : MqttDisconnectReasonCode.PROTOCOL_ERROR,
+                    alias.violation());
+            return;
+        }
         // reserved on arrival, so PUBACKs leave in PUBLISH order whatever order the replies come in
         OrderedAckQueue.Slot slot =
                 message.qosLevel() == MqttQoS.AT_LEAST_ONCE ? session.acks().reserve() : null;
         long receivedAtMs = clock.millis();
 
-        Parsed<VehicleTopic> topic = VehicleTopic.parsePublish(message.topicName(), session.vin());
+        Parsed<VehicleTopic> topic = VehicleTopic.parsePublish(alias.topic(), session.vin());
         if (topic instanceof Parsed.Rejected<VehicleTopic> rejected) {
             reject(session, message, slot, GatewayMetrics.UNKNOWN_KIND, rejected.rejection());
             return;
@@ -75,6 +108,16 @@ final class PublishHandler {
         IngestRequest request = ((Parsed.Valid<IngestRequest>) decoded).value();
         eventBus.<Buffer>request(request.address(), request.body(), busOptions)
                 .onComplete(reply -> stored(session, message, slot, kind, reply));
+    }
+
+    /**
+     * Closes the connection of a car over a limit, unacknowledged: what it sent and was not acknowledged it sends
+     * again on its next connection, so nothing is lost. MQTT 5 cars get the reason code and string.
+     */
+    private void closeForLimit(VehicleSession session, String limit, MqttDisconnectReasonCode code, String reason) {
+        metrics.limitExceeded(limit);
+        log.debug("closing connection [vin: {}, limit: {}, detail: {}]", session.vin(), limit, reason);
+        session.disconnect(code, reason);
     }
 
     private void stored(

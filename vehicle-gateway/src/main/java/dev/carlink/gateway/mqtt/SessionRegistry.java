@@ -14,6 +14,27 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SessionRegistry {
 
     private final Map<String, VehicleSession> sessions = new ConcurrentHashMap<>();
+    private final SessionStore saved = new SessionStore();
+
+    /** The sessions of cars that are away. */
+    SessionStore saved() {
+        return saved;
+    }
+
+    /** Number of sessions kept for cars that are away. */
+    public int savedSessions() {
+        return saved.size();
+    }
+
+    /** Forgets the kept sessions that expired; returns how many. */
+    public int expireSaved(long nowMs) {
+        return saved.expire(nowMs);
+    }
+
+    /** Whether {@code vin} has a connection on this gateway. */
+    boolean connected(String vin) {
+        return vin != null && sessions.containsKey(vin);
+    }
 
     /** Makes {@code session} the car's current session; returns the one it replaces, if any. */
     Optional<VehicleSession> register(VehicleSession session) {

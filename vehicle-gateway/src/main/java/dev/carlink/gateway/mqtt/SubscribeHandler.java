@@ -90,6 +90,13 @@ final class SubscribeHandler {
         }
     }
 
+    /** A resumed session brought its subscriptions back: with commands among them the car is online again. */
+    void resumed(VehicleSession session) {
+        if (session.isSubscribed(TopicKind.COMMANDS) && session.state() == SessionState.CONNECTED) {
+            goOnline(session);
+        }
+    }
+
     private void goOnline(VehicleSession session) {
         MessageConsumer<Buffer> consumer = commands.register(session);
         session.attachCommandConsumer(consumer);

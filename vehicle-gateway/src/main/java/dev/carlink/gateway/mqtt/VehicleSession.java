@@ -15,7 +15,7 @@ import io.vertx.mqtt.messages.codes.MqttUnsubAckReasonCode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +44,12 @@ final class VehicleSession {
     private final int receiveMaximum;
     private final OrderedAckQueue acks = new OrderedAckQueue();
     private final Set<TopicKind> subscriptions = EnumSet.noneOf(TopicKind.class);
-    private final Map<Integer, String> commandsInFlight = new HashMap<>();
+    private final Map<Integer, SessionStore.InFlight> commandsInFlight = new LinkedHashMap<>();
+    private final long sessionExpirySeconds;
+    private final String will;
+    private final TopicAliases aliases;
+    private final MessageRate rate;
+    private final int carMaxPacketSize;
 
     private SessionState state = SessionState.CONNECTED;
     private MessageConsumer<Buffer> commandConsumer;
@@ -53,7 +58,18 @@ final class VehicleSession {
     private int lastPacketId;
     private long lastSeenMs;
 
-    VehicleSession(MqttEndpoint endpoint, String vin, MqttProtocol protocol, Clock clock) {
+    /**
+     * @param sessionExpirySeconds how long the session outlives the connection (0: it ends with it)
+     * @param will what the car said its going away means, told as the offline reason when it goes ungracefully
+     */
+    VehicleSession(
+            MqttEndpoint endpoint,
+            String vin,
+            MqttProtocol protocol,
+            Clock clock,
+            MqttLimits limits,
+            long sessionExpirySeconds,
+            String will) {
         this.endpoint = endpoint;
         this.vin = vin;
         this.protocol = protocol;
@@ -62,7 +78,55 @@ final class VehicleSession {
         MqttProperties connect = protocol == MqttProtocol.MQTT_5 ? endpoint.connectProperties() : null;
         this.problemInformation = intProperty(connect, MqttProperties.REQUEST_PROBLEM_INFORMATION, 1) != 0;
         this.receiveMaximum = intProperty(connect, MqttProperties.RECEIVE_MAXIMUM, MAX_PACKET_ID);
+        this.carMaxPacketSize = intProperty(connect, MqttProperties.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE);
+        this.sessionExpirySeconds = sessionExpirySeconds;
+        this.will = will;
+        this.aliases = new TopicAliases(protocol == MqttProtocol.MQTT_5 ? limits.topicAliasMaximum() : 0);
+        this.rate = new MessageRate(limits.messagesPerSecond(), limits.messageBurst(), System.nanoTime());
         this.lastSeenMs = clock.millis();
+    }
+
+    TopicAliases aliases() {
+        return aliases;
+    }
+
+    /** Takes one PUBLISH from the car's rate; false when it is over. */
+    boolean withinRate() {
+        return rate.tryAcquire(System.nanoTime());
+    }
+
+    /** The car's will text, if it set one. */
+    Optional<String> will() {
+        return Optional.ofNullable(will);
+    }
+
+    long sessionExpirySeconds() {
+        return sessionExpirySeconds;
+    }
+
+    /** What this session keeps for its car while it is away (when it asked for a session expiry). */
+    SessionStore.Saved snapshot() {
+        return new SessionStore.Saved(
+                subscriptions, commandsInFlight, lastPacketId, clock.millis() + sessionExpirySeconds * 1000L);
+    }
+
+    /**
+     * Takes up the car's saved session: its subscriptions, and its unacknowledged commands, sent again under their
+     * packet ids with DUP set (MQTT 4.4). The car acts on each command id once, so a repeat is harmless.
+     */
+    void resume(SessionStore.Saved saved) {
+        subscriptions.addAll(saved.subscriptions());
+        lastPacketId = saved.lastPacketId();
+        saved.inFlight().forEach((packetId, command) -> {
+            commandsInFlight.put(packetId, command);
+            endpoint.publish(
+                    new VehicleTopic(vin, TopicKind.COMMANDS).name(),
+                    command.body(),
+                    MqttQoS.AT_LEAST_ONCE,
+                    true,
+                    false,
+                    packetId);
+        });
     }
 
     String vin() {
@@ -157,7 +221,8 @@ final class VehicleSession {
 
     /**
      * Ends the session: unregisters its command consumer, forgets owed PUBACKs and unacknowledged
-     * commands. The first call wins; later calls return false and change nothing.
+     * commands (take a {@link #snapshot()} first to keep them). The first call wins; later calls return false
+     * and change nothing.
      */
     boolean end(String reason) {
         if (state == SessionState.CLOSED) {
@@ -280,6 +345,23 @@ final class VehicleSession {
         return commandsInFlight.size() < receiveMaximum;
     }
 
+    /** Whether the command is sent and not acknowledged yet (it is re-sent by the session, not again). */
+    boolean inFlight(String commandId) {
+        for (SessionStore.InFlight command : commandsInFlight.values()) {
+            if (command.commandId().equals(commandId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a PUBLISH with this payload fits in the largest packet the car accepts (MQTT 5). */
+    boolean fits(String topic, int payloadBytes) {
+        // fixed header (at most 5), topic length and topic, packet id, properties length (1)
+        long packet = 5L + 2 + topic.length() + 2 + 1 + payloadBytes;
+        return packet <= carMaxPacketSize;
+    }
+
     /**
      * Publishes a command (QoS 1) on the car's commands topic.
      *
@@ -291,7 +373,7 @@ final class VehicleSession {
         }
         int packetId = nextFreePacketId();
         // registered before writing: the car's PUBACK must find it however fast it comes
-        commandsInFlight.put(packetId, commandId);
+        commandsInFlight.put(packetId, new SessionStore.InFlight(commandId, command));
         return endpoint.publish(
                         new VehicleTopic(vin, TopicKind.COMMANDS).name(),
                         command,
@@ -304,7 +386,8 @@ final class VehicleSession {
 
     /** The command a PUBACK from the car acknowledges, if that packet was a command. */
     Optional<String> commandAcknowledged(int packetId) {
-        return Optional.ofNullable(commandsInFlight.remove(packetId));
+        SessionStore.InFlight command = commandsInFlight.remove(packetId);
+        return command == null ? Optional.empty() : Optional.of(command.commandId());
     }
 
     private int nextFreePacketId() {

@@ -4,9 +4,12 @@
  * <h2>Connecting</h2>
  *
  * <p>A car connects with client id = username = its VIN (17 characters of {@code [A-HJ-NPR-Z0-9]})
- * and password = its vehicle secret. Every session is clean: nothing is kept between connections
- * (MQTT 5 CONNACK: session expiry 0), so a car subscribes again after each CONNECT. MQTT 3.1
- * (protocol level 3) is refused with 0x01. Will messages are ignored.
+ * and password = its vehicle secret. A car that connects with clean session / clean start off (and on
+ * MQTT 5 a session expiry) keeps its subscriptions and unacknowledged commands while it is away ({@code
+ * SessionStore}); the commands are sent again with DUP when it resumes. A will, on {@code
+ * v1/vehicles/{vin}/status} only, is told as the offline reason ({@code Wills}). MQTT 3.1 (protocol level 3)
+ * is refused with 0x01. Connection quota, failed-login throttling, per-car message rate, receive maximum and
+ * topic aliases follow {@code MqttLimits}; docs/vehicle-contract.md has the codes.
  *
  * <table>
  *   <caption>CONNACK refusals</caption>
@@ -20,8 +23,9 @@
  *       <td>0x03 server unavailable</td><td>0x88 server unavailable</td></tr>
  * </table>
  *
- * <p>An MQTT 5 CONNACK tells the car: maximum QoS 1, maximum packet size (the gateway's {@code
- * maxMessageSize}), no wildcard, shared or identified subscriptions. A second connection with the
+ * <p>An MQTT 5 CONNACK tells the car: maximum QoS 1, no retain, its receive maximum and topic alias
+ * maximum, the granted session expiry, maximum packet size (the gateway's {@code maxMessageSize}), no
+ * wildcard, shared or identified subscriptions. A second connection with the
  * same VIN takes over: the first is closed (MQTT 5: DISCONNECT 0x8E session taken over) and the
  * car stays online. The gateway closes a connection silent for 1.5 times its keep-alive and
  * reports the car offline with reason "keep-alive timeout".
