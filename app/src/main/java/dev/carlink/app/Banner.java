@@ -16,6 +16,14 @@ final class Banner {
         b.append("  MQTT         tcp://localhost:")
                 .append(server.mqttPort())
                 .append("  (vehicle contract: docs/vehicle-contract.md)\n");
+        if (server.mqttTlsPort() > 0) {
+            b.append("  MQTT/TLS     ssl://localhost:")
+                    .append(server.mqttTlsPort())
+                    .append(
+                            config.gateway().tls().certificate().isPresent()
+                                    ? "\n"
+                                    : "  (self-signed certificate, made at start-up)\n");
+        }
         if (server.coapPort() > 0) {
             b.append("  CoAP         coap://localhost:")
                     .append(server.coapPort())

@@ -100,6 +100,15 @@ public final class CarlinkServer implements AutoCloseable {
         return gateway.actualMqttPort();
     }
 
+    /** The port of MQTT over TLS, or -1 when it is disabled. */
+    public int mqttTlsPort() {
+        try {
+            return gateway.actualTlsPort();
+        } catch (IllegalStateException disabled) {
+            return -1;
+        }
+    }
+
     /** The CoAP gateway's UDP port, or -1 when CoAP is disabled. */
     public int coapPort() {
         return coap == null || !coapConfig.enabled() ? -1 : coap.actualPort();

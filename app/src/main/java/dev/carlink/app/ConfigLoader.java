@@ -3,6 +3,7 @@ package dev.carlink.app;
 import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.CommandServiceConfig.BootstrapUser;
 import dev.carlink.gateway.GatewayConfig;
+import dev.carlink.gateway.MqttTlsConfig;
 import dev.carlink.gateway.coap.CoapConfig;
 import dev.carlink.gateway.mqtt.MqttLimits;
 import dev.carlink.telemetry.TelemetryConfig;
@@ -61,6 +62,11 @@ public final class ConfigLoader {
         d.put("mqtt.vehicle-message-burst", String.valueOf(MqttLimits.DEFAULT_MESSAGE_BURST));
         d.put("mqtt.failed-logins-per-minute", String.valueOf(MqttLimits.DEFAULT_FAILED_LOGINS_PER_MINUTE));
         d.put("mqtt.login-block", MqttLimits.DEFAULT_LOGIN_BLOCK.toString());
+        d.put("mqtt.tls.enabled", "true");
+        d.put("mqtt.tls.port", String.valueOf(MqttTlsConfig.DEFAULT_PORT));
+        d.put("mqtt.tls.certificate", "");
+        d.put("mqtt.tls.private-key", "");
+        d.put("mqtt.tls.client-ca", "");
         d.put("coap.enabled", "true");
         d.put("coap.port", String.valueOf(CoapConfig.DEFAULT_PORT));
         d.put("coap.dtls-enabled", "true");
@@ -241,7 +247,13 @@ public final class ConfigLoader {
                                     integer("mqtt.vehicle-messages-per-second"),
                                     integer("mqtt.vehicle-message-burst"),
                                     integer("mqtt.failed-logins-per-minute"),
-                                    duration("mqtt.login-block"))));
+                                    duration("mqtt.login-block")),
+                            new MqttTlsConfig(
+                                    bool("mqtt.tls.enabled"),
+                                    integer("mqtt.tls.port"),
+                                    optionalPath("mqtt.tls.certificate"),
+                                    optionalPath("mqtt.tls.private-key"),
+                                    optionalPath("mqtt.tls.client-ca"))));
             CoapConfig coapDefaults = CoapConfig.defaults();
             CoapConfig coap = section(
                     "coap",
@@ -361,6 +373,12 @@ public final class ConfigLoader {
         private Duration orDefault(String key, Duration fallback) {
             String raw = values.get(key);
             return raw == null || raw.isBlank() ? fallback : duration(key);
+        }
+
+        /** A file path, or empty when the value is blank. */
+        private Optional<Path> optionalPath(String key) {
+            String raw = values.get(key);
+            return raw == null || raw.isBlank() ? Optional.empty() : Optional.of(Path.of(raw.trim()));
         }
 
         private Duration duration(String key) {

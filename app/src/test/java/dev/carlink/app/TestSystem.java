@@ -99,7 +99,8 @@ public final class TestSystem implements AutoCloseable {
                     gatewayDefaults.maxMessageSize(),
                     gatewayDefaults.busTimeout(),
                     gatewayDefaults.gatewayId(),
-                    gatewayDefaults.limits());
+                    gatewayDefaults.limits(),
+                    gatewayDefaults.tls().withPort(0));
             AppConfig config = new AppConfig(
                     new DatabaseConfig(Optional.empty(), "postgres", "", dir, DatabaseConfig.DEFAULT_POOL_SIZE, 0),
                     gateway,

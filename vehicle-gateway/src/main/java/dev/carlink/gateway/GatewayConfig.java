@@ -17,9 +17,16 @@ import java.util.List;
  * @param busTimeout how long the gateway waits for another module to answer an event-bus request
  * @param gatewayId name of this gateway instance, used as the {@code gateway} metric tag and in logs
  * @param limits what a car and the fleet may do on MQTT
+ * @param tls MQTT over TLS, with optional client certificates
  */
 public record GatewayConfig(
-        String host, int mqttPort, int maxMessageSize, Duration busTimeout, String gatewayId, MqttLimits limits) {
+        String host,
+        int mqttPort,
+        int maxMessageSize,
+        Duration busTimeout,
+        String gatewayId,
+        MqttLimits limits,
+        MqttTlsConfig tls) {
 
     /** Bind to every interface. */
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -62,12 +69,20 @@ public record GatewayConfig(
         if (limits == null) {
             problems.add("limits must be set");
         }
+        if (tls == null) {
+            problems.add("tls must be set (MqttTlsConfig.disabled() for none)");
+        } else if (tls.enabled() && tls.port() != 0 && tls.port() == mqttPort) {
+            problems.add("the TLS port must differ from mqttPort, both were " + mqttPort);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid gateway config: " + String.join("; ", problems));
         }
     }
 
-    /** The defaults: every interface, port 1883, 64 KiB messages, 10 s bus timeout, "gateway-1", default limits. */
+    /**
+     * The defaults: every interface, port 1883 (and TLS on 8883 with a self-signed certificate), 64 KiB messages,
+     * 10 s bus timeout, "gateway-1", default limits.
+     */
     public static GatewayConfig defaults() {
         return new GatewayConfig(
                 DEFAULT_HOST,
@@ -75,16 +90,22 @@ public record GatewayConfig(
                 DEFAULT_MAX_MESSAGE_SIZE,
                 DEFAULT_BUS_TIMEOUT,
                 DEFAULT_GATEWAY_ID,
-                MqttLimits.defaults());
+                MqttLimits.defaults(),
+                MqttTlsConfig.defaults());
     }
 
     /** This config with another MQTT port (0 for any free port). */
     public GatewayConfig withMqttPort(int port) {
-        return new GatewayConfig(host, port, maxMessageSize, busTimeout, gatewayId, limits);
+        return new GatewayConfig(host, port, maxMessageSize, busTimeout, gatewayId, limits, tls);
     }
 
     /** This config with other limits. */
     public GatewayConfig withLimits(MqttLimits other) {
-        return new GatewayConfig(host, mqttPort, maxMessageSize, busTimeout, gatewayId, other);
+        return new GatewayConfig(host, mqttPort, maxMessageSize, busTimeout, gatewayId, other, tls);
+    }
+
+    /** This config with other TLS settings. */
+    public GatewayConfig withTls(MqttTlsConfig other) {
+        return new GatewayConfig(host, mqttPort, maxMessageSize, busTimeout, gatewayId, limits, other);
     }
 }

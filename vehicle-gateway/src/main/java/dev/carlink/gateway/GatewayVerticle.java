@@ -33,6 +33,7 @@ public final class GatewayVerticle extends VerticleBase {
     private SessionRegistry sessions;
     private GatewayMetrics metrics;
     private MqttServer server;
+    private MqttServer tlsServer;
     private LoginThrottle throttle;
     private long sweepTimer = -1;
 
@@ -59,25 +60,48 @@ public final class GatewayVerticle extends VerticleBase {
                 .setHost(config.host())
                 .setPort(config.mqttPort())
                 .setMaxMessageSize(config.maxMessageSize());
+        ConnectHandler connects = new ConnectHandler(
+                vertx,
+                sessions,
+                metrics,
+                clock,
+                config.busTimeout(),
+                config.maxMessageSize(),
+                config.limits(),
+                throttle);
         server = MqttServer.create(vertx, options)
-                .endpointHandler(new ConnectHandler(
-                        vertx,
-                        sessions,
-                        metrics,
-                        clock,
-                        config.busTimeout(),
-                        config.maxMessageSize(),
-                        config.limits(),
-                        throttle))
+                .endpointHandler(connects)
                 .exceptionHandler(error -> log.debug("mqtt connection error [error: {}]", error.toString()));
-        return server.listen()
+        Future<?> tlsListening = Future.succeededFuture();
+        if (config.tls().enabled()) {
+            TlsServerOptions tls = TlsServerOptions.of(config.tls(), config.gatewayId());
+            tlsServer = MqttServer.create(
+                            vertx,
+                            tls.apply(new MqttServerOptions()
+                                    .setHost(config.host())
+                                    .setPort(config.tls().port())
+                                    .setMaxMessageSize(config.maxMessageSize())))
+                    .endpointHandler(connects)
+                    .exceptionHandler(error -> log.debug("mqtt tls connection error [error: {}]", error.toString()));
+            tlsListening = tlsServer
+                    .listen()
+                    .onSuccess(bound -> log.info(
+                            "mqtt tls listening [gateway: {}, port: {}, certificate: {}, clientCertificates: {}]",
+                            config.gatewayId(),
+                            bound.actualPort(),
+                            tls.certificateDescription(),
+                            config.tls().clientCa().isPresent()));
+        }
+        return Future.all(server.listen(), tlsListening)
                 .onSuccess(bound -> log.info(
-                        "mqtt gateway listening [gateway: {}, host: {}, port: {}, maxMessageSize: {}, busTimeout: {}]",
+                        "mqtt gateway listening [gateway: {}, host: {}, port: {}, maxMessageSize: {}, busTimeout: {}, "
+                                + "limits: {}]",
                         config.gatewayId(),
                         config.host(),
-                        bound.actualPort(),
+                        server.actualPort(),
                         config.maxMessageSize(),
-                        config.busTimeout()))
+                        config.busTimeout(),
+                        config.limits()))
                 .onFailure(error -> metrics.close());
     }
 
@@ -85,10 +109,23 @@ public final class GatewayVerticle extends VerticleBase {
     public Future<?> stop() {
         vertx.cancelTimer(sweepTimer);
         sessions.disconnectAll();
-        return server.close().onComplete(closed -> {
+        Future<Void> tlsClosed = tlsServer == null ? Future.succeededFuture() : tlsServer.close();
+        return Future.all(server.close(), tlsClosed).onComplete(closed -> {
             metrics.close();
             log.info("mqtt gateway stopped [gateway: {}]", config.gatewayId());
         });
+    }
+
+    /**
+     * The port MQTT over TLS is bound to.
+     *
+     * @throws IllegalStateException before the verticle is deployed, or with TLS disabled
+     */
+    public int actualTlsPort() {
+        if (tlsServer == null) {
+            throw new IllegalStateException("mqtt over tls is not deployed");
+        }
+        return tlsServer.actualPort();
     }
 
     /**

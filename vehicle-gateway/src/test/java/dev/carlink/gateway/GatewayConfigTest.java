@@ -30,15 +30,22 @@ class GatewayConfigTest {
 
     @Test
     void constructor_withOneBadField_namesTheFieldAndTheValue() {
-        assertThatThrownBy(() ->
-                        new GatewayConfig("0.0.0.0", 70_000, 1024, Duration.ofSeconds(1), "g", MqttLimits.defaults()))
+        assertThatThrownBy(() -> new GatewayConfig(
+                        "0.0.0.0",
+                        70_000,
+                        1024,
+                        Duration.ofSeconds(1),
+                        "g",
+                        MqttLimits.defaults(),
+                        MqttTlsConfig.disabled()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("invalid gateway config: mqttPort must be between 0 and 65535, was 70000");
     }
 
     @Test
     void constructor_withEveryFieldBad_listsEveryProblem() {
-        assertThatThrownBy(() -> new GatewayConfig(" ", -1, 0, Duration.ZERO, "", MqttLimits.defaults()))
+        assertThatThrownBy(() -> new GatewayConfig(
+                        " ", -1, 0, Duration.ZERO, "", MqttLimits.defaults(), MqttTlsConfig.disabled()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("host must not be blank, was ' '")
                 .hasMessageContaining("mqttPort must be between 0 and 65535, was -1")
@@ -49,12 +56,18 @@ class GatewayConfigTest {
 
     @Test
     void constructor_withNullsOrSubMillisecondTimeout_isRefused() {
-        assertThatThrownBy(() -> new GatewayConfig(null, 0, 1024, null, null, null))
+        assertThatThrownBy(() -> new GatewayConfig(null, 0, 1024, null, null, null, null))
                 .hasMessageContaining("host must not be blank, was 'null'")
                 .hasMessageContaining("busTimeout must be positive, was null")
                 .hasMessageContaining("gatewayId must not be blank, was 'null'");
-        assertThatThrownBy(
-                        () -> new GatewayConfig("localhost", 0, 1024, Duration.ofNanos(10), "g", MqttLimits.defaults()))
+        assertThatThrownBy(() -> new GatewayConfig(
+                        "localhost",
+                        0,
+                        1024,
+                        Duration.ofNanos(10),
+                        "g",
+                        MqttLimits.defaults(),
+                        MqttTlsConfig.disabled()))
                 .hasMessageContaining("busTimeout must be at least 1 ms, was PT0.00000001S");
     }
 }

@@ -93,8 +93,12 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     static GatewayHarness start(long busTimeoutMs, int maxMessageSize, MqttLimits limits) {
+        return start(busTimeoutMs, maxMessageSize, limits, MqttTlsConfig.disabled());
+    }
+
+    static GatewayHarness start(long busTimeoutMs, int maxMessageSize, MqttLimits limits, MqttTlsConfig tls) {
         GatewayHarness harness = new GatewayHarness(new GatewayConfig(
-                "127.0.0.1", 0, maxMessageSize, Duration.ofMillis(busTimeoutMs), "gateway-it", limits));
+                "127.0.0.1", 0, maxMessageSize, Duration.ofMillis(busTimeoutMs), "gateway-it", limits, tls));
         harness.startUp();
         return harness;
     }
@@ -116,6 +120,10 @@ final class GatewayHarness implements AutoCloseable {
 
     int port() {
         return gateway.actualMqttPort();
+    }
+
+    int tlsPort() {
+        return gateway.actualTlsPort();
     }
 
     /** A fresh valid VIN, registered with a secret. */
@@ -203,7 +211,7 @@ final class GatewayHarness implements AutoCloseable {
                     reply = AuthReply.newBuilder()
                             .setFailure(AuthFailure.AUTH_FAILURE_UNKNOWN_VIN)
                             .build();
-                } else if (!secret.equals(request.getSecret())) {
+                } else if (!request.getClientCertificate() && !secret.equals(request.getSecret())) {
                     reply = AuthReply.newBuilder()
                             .setFailure(AuthFailure.AUTH_FAILURE_BAD_SECRET)
                             .build();

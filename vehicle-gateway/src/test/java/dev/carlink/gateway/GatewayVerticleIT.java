@@ -51,7 +51,13 @@ class GatewayVerticleIT {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             GatewayConfig config = new GatewayConfig(
-                    "127.0.0.1", taken.getLocalPort(), 65_536, Duration.ofSeconds(1), "g", MqttLimits.defaults());
+                    "127.0.0.1",
+                    taken.getLocalPort(),
+                    65_536,
+                    Duration.ofSeconds(1),
+                    "g",
+                    MqttLimits.defaults(),
+                    MqttTlsConfig.disabled());
 
             assertThatThrownBy(() -> vertx.deployVerticle(new GatewayVerticle(config, meters, Clock.systemUTC()))
                             .toCompletionStage()

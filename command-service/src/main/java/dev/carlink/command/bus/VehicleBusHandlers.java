@@ -111,7 +111,10 @@ public final class VehicleBusHandlers {
         if (!Vin.isValid(request.getVin())) {
             return Future.succeededFuture(authReply(AuthFailure.AUTH_FAILURE_UNKNOWN_VIN));
         }
-        return vehicles.authenticate(request.getVin(), request.getSecret()).map(outcome -> {
+        Future<VehicleService.AuthOutcome> checked = request.getClientCertificate()
+                ? vehicles.authenticateByCertificate(request.getVin())
+                : vehicles.authenticate(request.getVin(), request.getSecret());
+        return checked.map(outcome -> {
             metrics.counter("carlink.vehicle.auth", "outcome", outcome.name()).increment();
             if (outcome != VehicleService.AuthOutcome.AUTHENTICATED) {
                 log.info(

@@ -115,6 +115,11 @@ public final class VehicleService {
         });
     }
 
+    /** A car whose client certificate the gateway verified: it only has to be enrolled. */
+    public Future<AuthOutcome> authenticateByCertificate(String vin) {
+        return find(vin).map(vehicle -> vehicle.isPresent() ? AuthOutcome.AUTHENTICATED : AuthOutcome.UNKNOWN_VIN);
+    }
+
     public Future<AuthOutcome> authenticate(String vin, String secret) {
         return db.tx(c -> repository.findSecretHash(c, vin))
                 .compose(stored -> db.offLoop(() -> {

@@ -108,6 +108,23 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
             return;
         }
         MqttAuth auth = endpoint.auth();
+        Optional<String> certificateVin = ClientCertificates.vin(endpoint);
+        if (certificateVin.isPresent()) {
+            if (!certificateVin.get().equals(clientId)
+                    || auth != null && auth.getUsername() != null && !clientId.equals(auth.getUsername())) {
+                refuse(
+                        endpoint,
+                        Refusal.IDENTIFIER.code(protocol.get()),
+                        "certificate-mismatch",
+                        "the client id (and username) must be the certificate's VIN");
+                return;
+            }
+            if (willRefused(endpoint, protocol.get(), clientId)) {
+                return;
+            }
+            authenticate(endpoint, protocol.get(), clientId, "", true);
+            return;
+        }
         if (auth == null || auth.getUsername() == null || auth.getPassword() == null) {
             refuse(
                     endpoint,
@@ -124,21 +141,31 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     "username must equal the client id");
             return;
         }
-        Optional<String> willProblem = Wills.problem(endpoint.will(), clientId);
-        if (willProblem.isPresent()) {
-            refuse(endpoint, Refusal.WILL.code(protocol.get()), "invalid-will", willProblem.get());
+        if (willRefused(endpoint, protocol.get(), clientId)) {
             return;
         }
-        authenticate(endpoint, protocol.get(), clientId, auth.getPassword());
+        authenticate(endpoint, protocol.get(), clientId, auth.getPassword(), false);
     }
 
-    private void authenticate(MqttEndpoint endpoint, MqttProtocol protocol, String vin, String secret) {
+    private boolean willRefused(MqttEndpoint endpoint, MqttProtocol protocol, String vin) {
+        Optional<String> problem = Wills.problem(endpoint.will(), vin);
+        problem.ifPresent(detail -> refuse(endpoint, Refusal.WILL.code(protocol), "invalid-will", detail));
+        return problem.isPresent();
+    }
+
+    /**
+     * Asks the command-service: with a password, whether it is the car's secret; with a verified client
+     * certificate ({@code byCertificate}), whether the VIN is enrolled.
+     */
+    private void authenticate(
+            MqttEndpoint endpoint, MqttProtocol protocol, String vin, String secret, boolean byCertificate) {
         Pending pending = new Pending();
         endpoint.closeHandler(v -> pending.closed = true);
         AuthRequest request = AuthRequest.newBuilder()
                 .setVin(vin)
                 .setSecret(secret)
                 .setRemoteAddress(String.valueOf(endpoint.remoteAddress()))
+                .setClientCertificate(byCertificate)
                 .build();
         vertx.eventBus()
                 .<Buffer>request(BusAddress.VEHICLE_AUTHENTICATE, Buffer.buffer(request.toByteArray()), busOptions)
