@@ -14,4 +14,5 @@ public record AppConfig(
         TelemetryConfig telemetry,
         SeriesConfig telemetryStorage,
         CommandServiceConfig command,
-        DemoConfig demo) {}
+        DemoConfig demo,
+        ClusterConfig cluster) {}

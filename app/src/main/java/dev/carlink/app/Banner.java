@@ -8,6 +8,13 @@ final class Banner {
     private Banner() {}
 
     static String text(AppConfig config, CarlinkServer server, DemoFleet fleet) {
+        if (config.cluster().role() == ClusterConfig.Role.GATEWAY) {
+            return "\n\n  carlink gateway instance is running [gateway: "
+                    + config.gateway().gatewayId()
+                    + ", cluster: " + config.cluster().name() + "]\n\n  MQTT         tcp://localhost:"
+                    + server.mqttPort()
+                    + "\n  (the HTTP API, the database and the demo run on the cluster's ALL instance)\n";
+        }
         String api = "http://localhost:" + server.httpPort();
         StringBuilder b = new StringBuilder("\n\n  carlink is running\n\n");
         b.append("  HTTP API     ").append(api).append("/api/v1\n");

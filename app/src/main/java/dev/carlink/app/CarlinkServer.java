@@ -56,44 +56,61 @@ public final class CarlinkServer implements AutoCloseable {
         this.command = command;
     }
 
-    /** Starts everything, in dependency order, and returns once the gateway accepts cars. */
+    /**
+     * Starts everything this instance runs, in dependency order, and returns once the gateway accepts cars: with
+     * role ALL the database, telemetry, command-service and gateway; with role GATEWAY (a clustered instance) the
+     * vehicle edges only, which reach the services through the clustered event bus.
+     */
     public static CarlinkServer start(AppConfig config, Clock clock) {
-        Database database = Database.open(config.database());
-        Vertx vertx = Vertx.vertx();
+        boolean services = config.cluster().role() == ClusterConfig.Role.ALL;
+        Database database = services ? Database.open(config.database()) : null;
+        Vertx vertx = null;
         try {
-            DataSource ds = database.dataSource();
-            TelemetrySchema.migrate(ds);
-            CommandSchema.migrate(ds);
+            vertx = config.cluster().enabled() ? Clustering.start(config.cluster()) : Vertx.vertx();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
             new JvmGcMetrics().bindTo(metrics);
 
-            TelemetryVerticle telemetry =
-                    new TelemetryVerticle(ds, config.telemetry(), config.telemetryStorage(), metrics, clock);
-            CommandServiceVerticle command = new CommandServiceVerticle(ds, config.command(), metrics, clock);
+            CommandServiceVerticle command = null;
+            Future<String> deployed = Future.succeededFuture("");
+            if (services) {
+                DataSource ds = database.dataSource();
+                TelemetrySchema.migrate(ds);
+                CommandSchema.migrate(ds);
+                TelemetryVerticle telemetry =
+                        new TelemetryVerticle(ds, config.telemetry(), config.telemetryStorage(), metrics, clock);
+                command = new CommandServiceVerticle(ds, config.command(), metrics, clock);
+                CommandServiceVerticle commandVerticle = command;
+                Vertx v = vertx;
+                deployed = v.deployVerticle(telemetry).compose(id -> v.deployVerticle(commandVerticle));
+            }
             GatewayVerticle gateway = new GatewayVerticle(config.gateway(), metrics, clock);
             CoapGatewayVerticle coap = config.coap().enabled() || config.coap().dtlsEnabled()
                     ? new CoapGatewayVerticle(config.gateway(), config.coap(), metrics, clock)
                     : null;
-            vertx.deployVerticle(telemetry)
-                    .compose(id -> vertx.deployVerticle(command))
-                    .compose(id -> vertx.deployVerticle(gateway))
-                    .compose(id -> coap == null ? Future.succeededFuture(id) : vertx.deployVerticle(coap))
+            Vertx v = vertx;
+            deployed.compose(id -> v.deployVerticle(gateway))
+                    .compose(id -> coap == null ? Future.succeededFuture(id) : v.deployVerticle(coap))
                     .toCompletionStage()
                     .toCompletableFuture()
                     .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             return new CarlinkServer(database, vertx, metrics, gateway, coap, config.coap(), command);
         } catch (Exception e) {
-            vertx.close();
-            database.close();
+            if (vertx != null) {
+                vertx.close();
+            }
+            if (database != null) {
+                database.close();
+            }
             throw new IllegalStateException("carlink did not start: " + e.getMessage(), e);
         }
     }
 
+    /** The HTTP API's port, or -1 on a gateway-only instance. */
     public int httpPort() {
-        return command.actualHttpPort();
+        return command == null ? -1 : command.actualHttpPort();
     }
 
     public int mqttPort() {
@@ -119,12 +136,13 @@ public final class CarlinkServer implements AutoCloseable {
         return coap == null || !coapConfig.dtlsEnabled() ? -1 : coap.actualDtlsPort();
     }
 
+    /** The database, or null on a gateway-only instance. */
     public DataSource dataSource() {
-        return database.dataSource();
+        return database == null ? null : database.dataSource();
     }
 
     public String databaseDescription() {
-        return database.description();
+        return database == null ? "none (gateway-only instance)" : database.description();
     }
 
     public Vertx vertx() {
@@ -143,7 +161,9 @@ public final class CarlinkServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("vert.x did not close cleanly [cause: {}]", e.getMessage());
         }
-        database.close();
+        if (database != null) {
+            database.close();
+        }
         metrics.close();
     }
 }

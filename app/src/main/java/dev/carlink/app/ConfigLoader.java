@@ -67,6 +67,13 @@ public final class ConfigLoader {
         d.put("mqtt.tls.certificate", "");
         d.put("mqtt.tls.private-key", "");
         d.put("mqtt.tls.client-ca", "");
+        d.put("cluster.enabled", "false");
+        d.put("cluster.role", "ALL");
+        d.put("cluster.host", "127.0.0.1");
+        d.put("cluster.port", String.valueOf(ClusterConfig.DEFAULT_PORT));
+        d.put("cluster.members", "");
+        d.put("cluster.name", "carlink");
+        d.put("mqtt.gateway-id", GatewayConfig.DEFAULT_GATEWAY_ID);
         d.put("coap.enabled", "true");
         d.put("coap.port", String.valueOf(CoapConfig.DEFAULT_PORT));
         d.put("coap.dtls-enabled", "true");
@@ -238,7 +245,7 @@ public final class ConfigLoader {
                             integer("mqtt.port"),
                             integer("mqtt.max-message-size"),
                             gatewayDefaults.busTimeout(),
-                            gatewayDefaults.gatewayId(),
+                            values.get("mqtt.gateway-id"),
                             new MqttLimits(
                                     integer("mqtt.max-connections"),
                                     integer("mqtt.receive-maximum"),
@@ -335,7 +342,16 @@ public final class ConfigLoader {
                                     duration("schedules.grace-period"),
                                     defaults.schedules().batchSize(),
                                     defaults.schedules().claimLease())));
-            return new AppConfig(database, gateway, coap, telemetry, telemetryStorage, command, demo);
+            ClusterConfig cluster = section(
+                    "cluster",
+                    () -> new ClusterConfig(
+                            bool("cluster.enabled"),
+                            role("cluster.role"),
+                            values.get("cluster.host"),
+                            integer("cluster.port"),
+                            list("cluster.members"),
+                            values.get("cluster.name")));
+            return new AppConfig(database, gateway, coap, telemetry, telemetryStorage, command, demo, cluster);
         }
 
         private <T> T section(String name, java.util.function.Supplier<T> build) {
@@ -373,6 +389,24 @@ public final class ConfigLoader {
         private Duration orDefault(String key, Duration fallback) {
             String raw = values.get(key);
             return raw == null || raw.isBlank() ? fallback : duration(key);
+        }
+
+        private ClusterConfig.Role role(String key) {
+            return typed(key, v -> ClusterConfig.Role.valueOf(v.trim().toUpperCase(Locale.ROOT)), "ALL or GATEWAY");
+        }
+
+        /** A comma-separated list; blank gives an empty list. */
+        private List<String> list(String key) {
+            String raw = values.get(key);
+            List<String> out = new ArrayList<>();
+            if (raw != null) {
+                for (String part : raw.split(",")) {
+                    if (!part.isBlank()) {
+                        out.add(part.trim());
+                    }
+                }
+            }
+            return out;
         }
 
         /** A file path, or empty when the value is blank. */

@@ -34,7 +34,7 @@ final class DemoFleet implements AutoCloseable {
 
     static DemoFleet start(AppConfig config, CarlinkServer server) {
         DemoConfig demo = config.demo();
-        if (!demo.enabled() || demo.fleetSize() == 0) {
+        if (!demo.enabled() || demo.fleetSize() == 0 || config.cluster().role() != ClusterConfig.Role.ALL) {
             return new DemoFleet(null, Map.of());
         }
         URI api = URI.create("http://127.0.0.1:" + server.httpPort());

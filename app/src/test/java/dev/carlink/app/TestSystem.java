@@ -42,6 +42,9 @@ public final class TestSystem implements AutoCloseable {
     }
 
     CarlinkServer server;
+    /** Staff's token for enrolling, logged in once per server (a login is a slow hash). */
+    private String staffToken;
+
     private final AppConfig config;
     private final Path dataDir;
     private final Clock clock;
@@ -63,6 +66,7 @@ public final class TestSystem implements AutoCloseable {
         int http = server.httpPort();
         int mqtt = server.mqttPort();
         server.close();
+        staffToken = null;
         GatewayConfig g = config.gateway();
         AppConfig samePorts = new AppConfig(
                 config.database(),
@@ -71,7 +75,8 @@ public final class TestSystem implements AutoCloseable {
                 config.telemetry(),
                 config.telemetryStorage(),
                 config.command().withHttp("127.0.0.1", http),
-                config.demo());
+                config.demo(),
+                config.cluster());
         server = CarlinkServer.start(samePorts, clock);
     }
 
@@ -86,6 +91,18 @@ public final class TestSystem implements AutoCloseable {
 
     /** The same on a given clock (e.g. one a test moves forward to reach a time of day). */
     static TestSystem start(java.util.function.UnaryOperator<CommandServiceConfig> adjust, Clock clock) {
+        return start(adjust, clock, app -> app);
+    }
+
+    /** The default system with its whole configuration adjusted (e.g. clustered). */
+    static TestSystem startWith(java.util.function.UnaryOperator<AppConfig> adjustApp) {
+        return start(c -> c, Clock.systemUTC(), adjustApp);
+    }
+
+    private static TestSystem start(
+            java.util.function.UnaryOperator<CommandServiceConfig> adjust,
+            Clock clock,
+            java.util.function.UnaryOperator<AppConfig> adjustApp) {
         try {
             Path dir = Files.createTempDirectory("carlink-it");
             CommandServiceConfig command = adjust.apply(CommandServiceConfig.defaults()
@@ -101,14 +118,15 @@ public final class TestSystem implements AutoCloseable {
                     gatewayDefaults.gatewayId(),
                     gatewayDefaults.limits(),
                     gatewayDefaults.tls().withPort(0));
-            AppConfig config = new AppConfig(
+            AppConfig config = adjustApp.apply(new AppConfig(
                     new DatabaseConfig(Optional.empty(), "postgres", "", dir, DatabaseConfig.DEFAULT_POOL_SIZE, 0),
                     gateway,
                     dev.carlink.gateway.coap.CoapConfig.defaults().withPort(0).withDtlsPort(0),
                     TelemetryConfig.defaults(),
                     dev.carlink.telemetry.series.SeriesConfig.defaults(),
                     command,
-                    new DemoConfig(false, 0, Duration.ofSeconds(1), 1));
+                    new DemoConfig(false, 0, Duration.ofSeconds(1), 1),
+                    ClusterConfig.standalone()));
             return new TestSystem(CarlinkServer.start(config, clock), config, dir, clock);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -123,6 +141,11 @@ public final class TestSystem implements AutoCloseable {
     /** Where the embedded PostgreSQL keeps its data, for tests that stop and start it. */
     Path embeddedDataDirectory() {
         return config.database().embeddedDirectory();
+    }
+
+    /** The configuration the system runs with. */
+    AppConfig config() {
+        return config;
     }
 
     /** The backend's database, for tests and benchmarks that set up or count rows directly. */
@@ -172,8 +195,11 @@ public final class TestSystem implements AutoCloseable {
 
     /** Enrolls a VIN for an owner (as staff): what the car is provisioned with, signing keys included. */
     public VehicleCredentials enrollCar(String vin, String owner) {
+        if (staffToken == null) {
+            staffToken = login("staff");
+        }
         Reply reply = post(
-                login("staff"),
+                staffToken,
                 "/api/v1/admin/vehicles",
                 new JsonObject().put("vin", vin).put("owner", owner).encode());
         assertThat(reply.status()).as(reply.body()).isEqualTo(201);

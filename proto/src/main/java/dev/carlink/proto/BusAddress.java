@@ -15,6 +15,12 @@ public final class BusAddress {
     public static final String VEHICLE_AUTHENTICATE = "carlink.vehicle.authenticate";
 
     /**
+     * Publish {@code SessionOpened} when a gateway accepts a car's MQTT connection, so that the gateway still
+     * holding an older connection of that car (clustered deployments) closes it.
+     */
+    public static final String GATEWAY_SESSION_OPENED = "carlink.gateway.session.opened";
+
+    /**
      * Request {@code DtlsPskRequest}, reply {@code DtlsPskReply}: a car's DTLS pre-shared key. Served by the
      * command-service.
      */

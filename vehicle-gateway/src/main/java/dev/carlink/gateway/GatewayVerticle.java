@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * ConnectHandler}. It talks to the other modules only through the event-bus addresses in {@code
  * dev.carlink.proto.BusAddress}. Undeploying disconnects every car and closes the server.
  *
- * <p>Deploy one instance per gateway: a car's second connection takes over its first only within
- * one instance.
+ * <p>Deploy one instance per gateway, each with its own {@code gatewayId}. A car's second connection takes
+ * over its first on the same instance directly, and across the instances of a clustered event bus through
+ * {@code BusAddress.GATEWAY_SESSION_OPENED}.
  */
 public final class GatewayVerticle extends VerticleBase {
 
@@ -35,6 +36,7 @@ public final class GatewayVerticle extends VerticleBase {
     private MqttServer server;
     private MqttServer tlsServer;
     private LoginThrottle throttle;
+    private io.vertx.core.eventbus.MessageConsumer<io.vertx.core.buffer.Buffer> takeovers;
     private long sweepTimer = -1;
 
     /** How often expired sessions and stale login failures are forgotten. */
@@ -68,7 +70,9 @@ public final class GatewayVerticle extends VerticleBase {
                 config.busTimeout(),
                 config.maxMessageSize(),
                 config.limits(),
-                throttle);
+                throttle,
+                config.gatewayId());
+        takeovers = connects.listenForTakeovers();
         server = MqttServer.create(vertx, options)
                 .endpointHandler(connects)
                 .exceptionHandler(error -> log.debug("mqtt connection error [error: {}]", error.toString()));
@@ -92,7 +96,7 @@ public final class GatewayVerticle extends VerticleBase {
                             tls.certificateDescription(),
                             config.tls().clientCa().isPresent()));
         }
-        return Future.all(server.listen(), tlsListening)
+        return Future.all(server.listen(), tlsListening, takeovers.completion())
                 .onSuccess(bound -> log.info(
                         "mqtt gateway listening [gateway: {}, host: {}, port: {}, maxMessageSize: {}, busTimeout: {}, "
                                 + "limits: {}]",
@@ -108,6 +112,7 @@ public final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(sweepTimer);
+        takeovers.unregister();
         sessions.disconnectAll();
         Future<Void> tlsClosed = tlsServer == null ? Future.succeededFuture() : tlsServer.close();
         return Future.all(server.close(), tlsClosed).onComplete(closed -> {

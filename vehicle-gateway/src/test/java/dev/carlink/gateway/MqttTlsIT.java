@@ -88,7 +88,7 @@ class MqttTlsIT {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setSocketFactory(tls.getSocketFactory());
         options.setHttpsHostnameVerificationEnabled(false);
-        options.setConnectionTimeout(10);
+        options.setConnectionTimeout(30);
         if (password != null) {
             options.setUserName(clientId);
             options.setPassword(password.getBytes(StandardCharsets.UTF_8));

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.carlink.proto.BusAddress;
 import dev.carlink.proto.bus.v1.AuthReply;
 import dev.carlink.proto.bus.v1.AuthRequest;
+import dev.carlink.proto.bus.v1.SessionOpened;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.vertx.core.AsyncResult;
@@ -12,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.mqtt.MqttAuth;
 import io.vertx.mqtt.MqttEndpoint;
 import java.time.Clock;
@@ -43,6 +45,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private final MqttLimits limits;
     private final SessionStore saved;
     private final LoginThrottle throttle;
+    private final String gatewayId;
 
     /**
      * @param busTimeout how long to wait for the authentication answer and the ingest replies
@@ -57,8 +60,10 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
             Duration busTimeout,
             int maxMessageSize,
             MqttLimits limits,
-            LoginThrottle throttle) {
+            LoginThrottle throttle,
+            String gatewayId) {
         this.vertx = vertx;
+        this.gatewayId = gatewayId;
         this.sessions = sessions;
         this.metrics = metrics;
         this.clock = clock;
@@ -145,6 +150,27 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
             return;
         }
         authenticate(endpoint, protocol.get(), clientId, auth.getPassword(), false);
+    }
+
+    /**
+     * Listens for cars connecting on other gateways of the cluster: this gateway's connection of such a car is
+     * closed (MQTT 5: DISCONNECT 0x8E), without an offline notice, since the car is online elsewhere.
+     */
+    public MessageConsumer<Buffer> listenForTakeovers() {
+        return vertx.eventBus().<Buffer>consumer(BusAddress.GATEWAY_SESSION_OPENED, message -> {
+            SessionOpened opened;
+            try {
+                opened = SessionOpened.parseFrom(message.body().getBytes());
+            } catch (InvalidProtocolBufferException e) {
+                log.debug("ignored a malformed SessionOpened");
+                return;
+            }
+            if (opened.getGatewayId().equals(gatewayId)) {
+                return;
+            }
+            sessions.current(opened.getVin())
+                    .ifPresent(session -> disconnects.takenOverElsewhere(session, opened.getGatewayId()));
+        });
     }
 
     private boolean willRefused(MqttEndpoint endpoint, MqttProtocol protocol, String vin) {
@@ -246,6 +272,12 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         endpoint.closeHandler(v -> disconnects.closed(session));
         // registered before CONNACK leaves, so a car that sees itself connected is counted and reachable
         sessions.register(session).ifPresent(previous -> disconnects.takeOver(previous, session));
+        SessionOpened opened = SessionOpened.newBuilder()
+                .setVin(vin)
+                .setGatewayId(gatewayId)
+                .setAtMs(clock.millis())
+                .build();
+        vertx.eventBus().publish(BusAddress.GATEWAY_SESSION_OPENED, Buffer.buffer(opened.toByteArray()));
         Optional<SessionStore.Saved> resumed;
         if (endpoint.isCleanSession()) {
             saved.discard(vin);

@@ -97,6 +97,19 @@ final class DisconnectHandler {
     }
 
     /**
+     * The car connected on another gateway of the cluster: this connection is closed (MQTT 5: DISCONNECT 0x8E)
+     * and forgotten first, so closing it reports nothing; the other gateway reports the car online. Its session
+     * is kept, if it asked for one, in case the car comes back here.
+     */
+    void takenOverElsewhere(VehicleSession session, String otherGateway) {
+        keep(session);
+        session.end("taken over by a connection on " + otherGateway);
+        sessions.remove(session);
+        session.disconnect(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, "session taken over by a new connection");
+        log.info("session taken over on another gateway [vin: {}, gateway: {}]", session.vin(), otherGateway);
+    }
+
+    /**
      * {@code next} replaced {@code previous} as the car's session: the old connection is closed
      * (MQTT 5: DISCONNECT session taken over) and its command consumer unregistered at once, so
      * commands go to the new connection only; the car stays online.

@@ -31,6 +31,11 @@ public final class SessionRegistry {
         return saved.expire(nowMs);
     }
 
+    /** The car's session on this gateway, if it has one. */
+    Optional<VehicleSession> current(String vin) {
+        return Optional.ofNullable(sessions.get(vin));
+    }
+
     /** Whether {@code vin} has a connection on this gateway. */
     boolean connected(String vin) {
         return vin != null && sessions.containsKey(vin);

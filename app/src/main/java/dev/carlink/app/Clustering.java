@@ -1,0 +1,46 @@
+package dev.carlink.app;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A clustered Vert.x: Vert.x's own Hazelcast settings (the maps its event bus needs), joined over TCP to the
+ * configured members only (no multicast, no cloud discovery), bound to the configured host.
+ */
+final class Clustering {
+
+    private Clustering() {}
+
+    static Vertx start(ClusterConfig cluster) throws Exception {
+        Config hazelcast = ConfigUtil.loadConfig();
+        hazelcast.setClusterName(cluster.name());
+        hazelcast.setProperty("hazelcast.logging.type", "slf4j");
+        hazelcast.setProperty("hazelcast.phone.home.enabled", "false");
+        // a member that left (killed, partitioned) is noticed within seconds, not the default minute
+        hazelcast.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        hazelcast.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+        NetworkConfig network = hazelcast.getNetworkConfig();
+        network.setPort(cluster.port()).setPortAutoIncrement(false);
+        network.setPublicAddress(cluster.host() + ":" + cluster.port());
+        network.getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(cluster.host()));
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+        VertxOptions options = new VertxOptions();
+        options.getEventBusOptions().setHost(cluster.host()).setPort(0);
+        return Vertx.builder()
+                .with(options)
+                .withClusterManager(new HazelcastClusterManager(hazelcast))
+                .buildClustered()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
+    }
+}
