@@ -238,29 +238,37 @@ public final class ConfigLoader {
                             integer("db.pool-size"),
                             integer("db.embedded-port")));
             GatewayConfig gatewayDefaults = GatewayConfig.defaults();
-            GatewayConfig gateway = section(
+            MqttLimits limits = section(
                     "mqtt",
-                    () -> new GatewayConfig(
-                            values.get("mqtt.host"),
-                            integer("mqtt.port"),
-                            integer("mqtt.max-message-size"),
-                            gatewayDefaults.busTimeout(),
-                            values.get("mqtt.gateway-id"),
-                            new MqttLimits(
-                                    integer("mqtt.max-connections"),
-                                    integer("mqtt.receive-maximum"),
-                                    integer("mqtt.topic-alias-maximum"),
-                                    duration("mqtt.session-expiry-max"),
-                                    integer("mqtt.vehicle-messages-per-second"),
-                                    integer("mqtt.vehicle-message-burst"),
-                                    integer("mqtt.failed-logins-per-minute"),
-                                    duration("mqtt.login-block")),
-                            new MqttTlsConfig(
-                                    bool("mqtt.tls.enabled"),
-                                    integer("mqtt.tls.port"),
-                                    optionalPath("mqtt.tls.certificate"),
-                                    optionalPath("mqtt.tls.private-key"),
-                                    optionalPath("mqtt.tls.client-ca"))));
+                    () -> new MqttLimits(
+                            integer("mqtt.max-connections"),
+                            integer("mqtt.receive-maximum"),
+                            integer("mqtt.topic-alias-maximum"),
+                            duration("mqtt.session-expiry-max"),
+                            integer("mqtt.vehicle-messages-per-second"),
+                            integer("mqtt.vehicle-message-burst"),
+                            integer("mqtt.failed-logins-per-minute"),
+                            duration("mqtt.login-block")));
+            MqttTlsConfig tls = section(
+                    "mqtt.tls",
+                    () -> new MqttTlsConfig(
+                            bool("mqtt.tls.enabled"),
+                            integer("mqtt.tls.port"),
+                            optionalPath("mqtt.tls.certificate"),
+                            optionalPath("mqtt.tls.private-key"),
+                            optionalPath("mqtt.tls.client-ca")));
+            GatewayConfig gateway = limits == null || tls == null
+                    ? null
+                    : section(
+                            "mqtt",
+                            () -> new GatewayConfig(
+                                    values.get("mqtt.host"),
+                                    integer("mqtt.port"),
+                                    integer("mqtt.max-message-size"),
+                                    gatewayDefaults.busTimeout(),
+                                    values.get("mqtt.gateway-id"),
+                                    limits,
+                                    tls));
             CoapConfig coapDefaults = CoapConfig.defaults();
             CoapConfig coap = section(
                     "coap",

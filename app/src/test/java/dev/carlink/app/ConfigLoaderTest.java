@@ -82,6 +82,42 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void gatewayLimitsTlsAndCluster_haveDefaults_andBadValuesAreNamed() {
+        AppConfig defaults = ConfigLoader.load(Optional.empty(), Map.of(), new Properties());
+        assertThat(defaults.gateway().limits().maxConnections()).isEqualTo(20_000);
+        assertThat(defaults.gateway().limits().sessionExpiryMax()).isEqualTo(Duration.ofHours(1));
+        assertThat(defaults.gateway().tls().enabled()).isTrue();
+        assertThat(defaults.gateway().tls().port()).isEqualTo(8883);
+        assertThat(defaults.gateway().tls().certificate()).isEmpty();
+        assertThat(defaults.coap().dtlsPort()).isEqualTo(5684);
+        assertThat(defaults.cluster().enabled()).isFalse();
+
+        AppConfig clustered = ConfigLoader.load(
+                Optional.empty(),
+                Map.of(),
+                props(
+                        "carlink.cluster.enabled", "true",
+                        "carlink.cluster.role", "gateway",
+                        "carlink.cluster.members", "10.0.0.1:5701, 10.0.0.2:5701",
+                        "carlink.mqtt.gateway-id", "gw-b"));
+        assertThat(clustered.cluster().role()).isEqualTo(ClusterConfig.Role.GATEWAY);
+        assertThat(clustered.cluster().members()).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
+        assertThat(clustered.gateway().gatewayId()).isEqualTo("gw-b");
+
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Optional.empty(),
+                        Map.of(),
+                        props(
+                                "carlink.mqtt.tls.certificate", "/nowhere/cert.pem",
+                                "carlink.cluster.role", "everything",
+                                "carlink.mqtt.receive-maximum", "0")))
+                .isInstanceOf(ConfigLoader.ConfigException.class)
+                .hasMessageContaining("certificate and privateKey go together")
+                .hasMessageContaining("cluster.role must be ALL or GATEWAY, was 'everything'")
+                .hasMessageContaining("receiveMaximum must be between 1 and 65535, was 0");
+    }
+
+    @Test
     void telemetryRetention_perTierAndSignalGroup_hasDefaults_andCanBeSet() {
         AppConfig defaults = ConfigLoader.load(Optional.empty(), Map.of(), new Properties());
         assertThat(defaults.telemetryStorage().rawRetention()).isEqualTo(Duration.ofDays(30));
