@@ -264,7 +264,7 @@ public final class CommandService {
                         null,
                         clock.instant().plus(resultTimeout),
                         GATEWAY,
-                        "signed with key " + signed.getKeyId() + " and written to the car's session"))
+                        sentCause(signed.getKeyId())))
                 .onFailure(failure -> {
                     if (isOffline(failure)) {
                         log.debug("vehicle offline, command waits [vin: {}, command: {}]", record.vin(), record.id());
@@ -306,14 +306,44 @@ public final class CommandService {
         } catch (IllegalArgumentException e) {
             return Future.succeededFuture(Optional.empty());
         }
-        return transition(
-                id,
-                CommandStatus.DELIVERED,
-                null,
-                null,
-                clock.instant().plus(resultTimeout),
-                GATEWAY,
-                "car's transport acknowledged");
+        Instant deadline = clock.instant().plus(resultTimeout);
+        return db.tx(c -> {
+                    Optional<CommandRecord> current = repository.find(c, id, true);
+                    if (current.isEmpty()) {
+                        return Optional.<CommandRecord>empty();
+                    }
+                    CommandRecord command = current.get();
+                    if (command.status() == CommandStatus.QUEUED
+                            && !ack.getKeyId().isEmpty()) {
+                        // the car's acknowledgement overtook the gateway's delivery receipt: the send happened
+                        // first, record it first (the receipt, when it comes, changes nothing)
+                        command = apply(
+                                        c,
+                                        command,
+                                        CommandStatus.SENT,
+                                        null,
+                                        null,
+                                        deadline,
+                                        GATEWAY,
+                                        sentCause(ack.getKeyId()))
+                                .orElse(command);
+                    }
+                    return apply(
+                            c,
+                            command,
+                            CommandStatus.DELIVERED,
+                            null,
+                            null,
+                            deadline,
+                            GATEWAY,
+                            "car's transport acknowledged");
+                })
+                .map(this::published)
+                .onFailure(e -> log.error("command transition not stored [command: {}, to: DELIVERED]", id, e));
+    }
+
+    private static String sentCause(String keyId) {
+        return "signed with key " + keyId + " and written to the car's session";
     }
 
     /**

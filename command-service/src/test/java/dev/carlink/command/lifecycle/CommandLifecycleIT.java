@@ -186,6 +186,26 @@ class CommandLifecycleIT {
     }
 
     @Test
+    void aTransportAckThatOvertakesTheGatewaysReceipt_recordsTheSendFirst_withItsKey() {
+        CommandRecord command = created(OTHER_VIN); // no gateway for this car: the command stays QUEUED
+        assertThat(statusOf(OTHER_VIN, command.id())).isEqualTo(CommandStatus.QUEUED);
+
+        commands.onTransportAck(CommandTransportAck.newBuilder()
+                        .setVin(OTHER_VIN)
+                        .setCommandId(command.id().toString())
+                        .setKeyId("k-test")
+                        .build())
+                .await();
+
+        CommandRecord delivered = commands.find(OTHER_VIN, command.id()).await().orElseThrow();
+        assertThat(delivered.transitions())
+                .extracting(CommandRecord.Transition::to)
+                .containsExactly(CommandStatus.QUEUED, CommandStatus.SENT, CommandStatus.DELIVERED);
+        assertThat(delivered.transitions().get(1).cause())
+                .isEqualTo("signed with key k-test and written to the car's session");
+    }
+
+    @Test
     void aResultForAnotherCarsCommand_isRefused_andChangesNothing() {
         CommandRecord command = created(OTHER_VIN);
 

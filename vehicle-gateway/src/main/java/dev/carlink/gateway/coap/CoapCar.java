@@ -4,7 +4,6 @@ import dev.carlink.proto.v1.CommandBatch;
 import dev.carlink.proto.v1.SignedCommand;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +53,13 @@ final class CoapCar {
         pending.put(commandId, command);
     }
 
-    /** Removes acknowledged commands; returns the ids that were pending. */
-    synchronized List<String> acknowledge(List<String> commandIds) {
-        List<String> removed = new ArrayList<>();
+    /** Removes acknowledged commands; returns those that were pending, by id. */
+    synchronized Map<String, SignedCommand> acknowledge(List<String> commandIds) {
+        Map<String, SignedCommand> removed = new LinkedHashMap<>();
         for (String id : commandIds) {
-            if (pending.remove(id) != null) {
-                removed.add(id);
+            SignedCommand command = pending.remove(id);
+            if (command != null) {
+                removed.put(id, command);
             }
         }
         return removed;

@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,11 +66,13 @@ final class CoapCommandsHandler {
 
     /** The car holds these commands: out of the batch, each acknowledged to the backend once. */
     void acknowledged(CoapCar car, List<String> commandIds) {
-        for (String id : car.acknowledge(commandIds)) {
+        for (Map.Entry<String, SignedCommand> acked :
+                car.acknowledge(commandIds).entrySet()) {
             CommandTransportAck ack = CommandTransportAck.newBuilder()
                     .setVin(car.vin())
-                    .setCommandId(id)
+                    .setCommandId(acked.getKey())
                     .setAckedAtMs(clock.millis())
+                    .setKeyId(acked.getValue().getKeyId())
                     .build();
             bus.publish(BusAddress.COMMAND_TRANSPORT_ACK, Buffer.buffer(ack.toByteArray()));
         }

@@ -51,6 +51,7 @@ final class CommandDeliveryHandler {
     private void deliver(VehicleSession session, Message<Buffer> message) {
         Buffer body = message.body();
         Command command;
+        String keyId;
         try {
             SignedCommand signed = SignedCommand.parseFrom(body == null ? new byte[0] : body.getBytes());
             if (signed.getSignature().isEmpty() || signed.getKeyId().isEmpty()) {
@@ -58,6 +59,7 @@ final class CommandDeliveryHandler {
                 return;
             }
             command = Command.parseFrom(signed.getCommand());
+            keyId = signed.getKeyId();
         } catch (InvalidProtocolBufferException e) {
             message.fail(400, "body is not a vehicle.v1.SignedCommand carrying a Command");
             return;
@@ -91,7 +93,7 @@ final class CommandDeliveryHandler {
             message.fail(503, "too many unacknowledged commands for " + session.vin());
             return;
         }
-        session.publishCommand(command.getId(), body).onComplete(written -> {
+        session.publishCommand(command.getId(), keyId, body).onComplete(written -> {
             if (written.failed()) {
                 log.debug(
                         "command not sent [vin: {}, command: {}, error: {}]",
@@ -118,8 +120,8 @@ final class CommandDeliveryHandler {
     /** The car's PUBACK: a command's transport acknowledgement, unless MQTT 5 says it refused it. */
     void acknowledged(VehicleSession session, MqttPubAckMessage ack) {
         session.touch();
-        Optional<String> commandId = session.commandAcknowledged(ack.messageId());
-        if (commandId.isEmpty()) {
+        Optional<SessionStore.InFlight> acked = session.commandAcknowledged(ack.messageId());
+        if (acked.isEmpty()) {
             log.debug("puback for no command [vin: {}, packet: {}]", session.vin(), ack.messageId());
             return;
         }
@@ -128,15 +130,16 @@ final class CommandDeliveryHandler {
             log.debug(
                     "command refused by transport [vin: {}, command: {}, code: {}]",
                     session.vin(),
-                    commandId.get(),
+                    acked.get().commandId(),
                     ack.code());
             return;
         }
         metrics.commandAcked();
         CommandTransportAck transportAck = CommandTransportAck.newBuilder()
                 .setVin(session.vin())
-                .setCommandId(commandId.get())
+                .setCommandId(acked.get().commandId())
                 .setAckedAtMs(clock.millis())
+                .setKeyId(acked.get().keyId())
                 .build();
         eventBus.publish(BusAddress.COMMAND_TRANSPORT_ACK, Buffer.buffer(transportAck.toByteArray()));
     }

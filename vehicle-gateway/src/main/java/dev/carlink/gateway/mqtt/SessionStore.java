@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SessionStore {
 
-    /** A command sent to the car and not acknowledged: its id and the exact bytes published. */
-    record InFlight(String commandId, Buffer body) {}
+    /** A command sent to the car and not acknowledged: its id, its signing key and the exact bytes published. */
+    record InFlight(String commandId, String keyId, Buffer body) {}
 
     /** What a session keeps while its car is away. */
     record Saved(Set<TopicKind> subscriptions, Map<Integer, InFlight> inFlight, int lastPacketId, long expiresAtMs) {

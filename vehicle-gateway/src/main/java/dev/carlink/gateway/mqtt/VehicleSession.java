@@ -367,13 +367,13 @@ final class VehicleSession {
      *
      * @return the packet identifier, once the PUBLISH was written to the connection
      */
-    Future<Integer> publishCommand(String commandId, Buffer command) {
+    Future<Integer> publishCommand(String commandId, String keyId, Buffer command) {
         if (!isOpen()) {
             return Future.failedFuture(new IllegalStateException("vehicle not connected"));
         }
         int packetId = nextFreePacketId();
         // registered before writing: the car's PUBACK must find it however fast it comes
-        commandsInFlight.put(packetId, new SessionStore.InFlight(commandId, command));
+        commandsInFlight.put(packetId, new SessionStore.InFlight(commandId, keyId, command));
         return endpoint.publish(
                         new VehicleTopic(vin, TopicKind.COMMANDS).name(),
                         command,
@@ -385,9 +385,8 @@ final class VehicleSession {
     }
 
     /** The command a PUBACK from the car acknowledges, if that packet was a command. */
-    Optional<String> commandAcknowledged(int packetId) {
-        SessionStore.InFlight command = commandsInFlight.remove(packetId);
-        return command == null ? Optional.empty() : Optional.of(command.commandId());
+    Optional<SessionStore.InFlight> commandAcknowledged(int packetId) {
+        return Optional.ofNullable(commandsInFlight.remove(packetId));
     }
 
     private int nextFreePacketId() {
