@@ -66,7 +66,8 @@ class MqttLimitsIT {
     }
 
     @Test
-    void repeatedFailedLogins_blockTheAddress_evenWithTheRightSecret_withoutAskingForIt() throws Exception {
+    void repeatedFailedLogins_blockThatCarFromThatAddress_evenWithTheRightSecret_butNotItsNeighbours()
+            throws Exception {
         start(limits(100, 100, 100, 100, 3));
         String vin = gateway.newCar();
         for (int i = 0; i < 3; i++) {
@@ -90,6 +91,11 @@ class MqttLimitsIT {
                 .hasSize(asked);
         assertThat(counted("carlink.gateway.connect.refused", "reason", "login-throttled"))
                 .isEqualTo(2);
+        String neighbour = gateway.newCar(); // another car behind the same address (a carrier NAT)
+        try (RawMqtt car = RawMqtt.open(gateway)) {
+            assertThat(car.connect(RawMqtt.V5, neighbour, neighbour, gateway.secret(neighbour), 60))
+                    .isZero();
+        }
     }
 
     @Test

@@ -25,6 +25,11 @@ public final class VehicleEventService {
     private final MeterRegistry metrics;
     private final VehicleEventRepository repository = new VehicleEventRepository();
 
+    /** 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z: the times an event may carry. */
+    static final long EARLIEST_MS = 946_684_800_000L;
+
+    static final long LATEST_MS = 4_102_444_800_000L;
+
     public VehicleEventService(Db db, FatigueLoop fatigue, ScheduleSync schedules, MeterRegistry metrics) {
         this.db = db;
         this.fatigue = fatigue;
@@ -37,6 +42,11 @@ public final class VehicleEventService {
         VehicleEvent event = ingest.getEvent();
         if (event.getTimestampMs() <= 0) {
             return Future.failedFuture(new IllegalArgumentException("timestamp_ms must be set"));
+        }
+        if (event.getTimestampMs() < EARLIEST_MS || event.getTimestampMs() >= LATEST_MS) {
+            // a time no car can have meant; refused for good, never retried (found by the fuzz run)
+            return Future.failedFuture(new IllegalArgumentException(
+                    "timestamp_ms must be between 2000-01-01 and 2100-01-01, was " + event.getTimestampMs()));
         }
         if (event.getSeq() <= 0) {
             return Future.failedFuture(new IllegalArgumentException("seq must be positive"));

@@ -53,14 +53,6 @@ final class AuthResource extends CoapResource {
 
     @Override
     public void handlePOST(CoapExchange exchange) {
-        String address = exchange.getSourceAddress().getHostAddress();
-        if (throttle.blocked(address)) {
-            Response busy = CoapRequests.text(
-                    ResponseCode.TOO_MANY_REQUESTS, "too many failed logins from this address: try again later");
-            busy.getOptions().setMaxAge(THROTTLED_MAX_AGE_S);
-            requests.refuse(exchange, busy, "login-throttled");
-            return;
-        }
         CoapLogin login;
         try {
             login = CoapLogin.parseFrom(exchange.getRequestPayload());
@@ -72,6 +64,14 @@ final class AuthResource extends CoapResource {
         if (!VinFormat.isValid(login.getVin()) || login.getSecret().isEmpty()) {
             requests.refuse(
                     exchange, ResponseCode.BAD_REQUEST, "malformed-login", "a login needs a valid VIN and a secret");
+            return;
+        }
+        String address = exchange.getSourceAddress().getHostAddress();
+        if (throttle.blocked(address, login.getVin())) {
+            Response busy = CoapRequests.text(
+                    ResponseCode.TOO_MANY_REQUESTS, "too many failed logins from this address: try again later");
+            busy.getOptions().setMaxAge(THROTTLED_MAX_AGE_S);
+            requests.refuse(exchange, busy, "login-throttled");
             return;
         }
         exchange.accept();
@@ -96,7 +96,7 @@ final class AuthResource extends CoapResource {
                         return;
                     }
                     if (!reply.getAuthenticated()) {
-                        throttle.failed(address);
+                        throttle.failed(address, login.getVin());
                         requests.refuse(
                                 exchange,
                                 ResponseCode.UNAUTHORIZED,
@@ -104,7 +104,7 @@ final class AuthResource extends CoapResource {
                                 "unknown vehicle or wrong secret");
                         return;
                     }
-                    throttle.succeeded(address);
+                    throttle.succeeded(address, login.getVin());
                     CoapCars.Session session = cars.open(login.getVin(), requests::newCar);
                     CoapSession body = CoapSession.newBuilder()
                             .setToken(session.token())

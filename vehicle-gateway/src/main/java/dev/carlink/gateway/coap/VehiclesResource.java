@@ -1,5 +1,6 @@
 package dev.carlink.gateway.coap;
 
+import dev.carlink.proto.VinFormat;
 import java.util.Map;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -32,6 +33,9 @@ final class VehiclesResource extends CoapResource {
 
     @Override
     public Resource getChild(String vin) {
+        if (!VinFormat.isValid(vin)) {
+            return null; // 4.04; and no resource named after arbitrary bytes (found by the fuzz run)
+        }
         return new CoapResource(vin) {
             @Override
             public Resource getChild(String name) {

@@ -90,8 +90,9 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     "protocol level " + endpoint.protocolVersion());
             return;
         }
+        String clientId = endpoint.clientIdentifier();
         String address = LoginThrottle.host(String.valueOf(endpoint.remoteAddress()));
-        if (throttle.blocked(address)) {
+        if (throttle.blocked(address, String.valueOf(clientId))) {
             refuse(
                     endpoint,
                     Refusal.RATE.code(protocol.get()),
@@ -99,7 +100,6 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     "too many failed logins from " + address);
             return;
         }
-        String clientId = endpoint.clientIdentifier();
         if (sessions.size() >= limits.maxConnections() && !sessions.connected(clientId)) {
             refuse(
                     endpoint,
@@ -227,11 +227,11 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         }
         String address = LoginThrottle.host(String.valueOf(endpoint.remoteAddress()));
         if (reply.getAuthenticated()) {
-            throttle.succeeded(address);
+            throttle.succeeded(address, vin);
             accept(endpoint, protocol, vin);
             return;
         }
-        if (throttle.failed(address)) {
+        if (throttle.failed(address, vin)) {
             metrics.connectRefused("login-throttle-started");
             log.warn("throttling logins [address: {}, reason: too many failed logins]", address);
         }

@@ -9,12 +9,18 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Failed logins per source address: after {@code limit} failures within a minute the address is blocked for
- * {@code block}, and its CONNECTs are refused before any secret is checked, so guessing costs the guesser time and
- * the backend nothing. A success clears the address. Thread-safe (the CoAP edge calls it from Californium's
- * threads).
+ * Failed logins, counted per car and source address, and per source address. After {@code limit} failures for one
+ * car from one address within a minute, that car is refused from that address for {@code block}; after {@value
+ * #ADDRESS_FACTOR} times as many failures from one address (for any cars), the whole address is. A refused login is
+ * answered before any secret is checked, so guessing costs the guesser time and the backend nothing. Counting per
+ * car keeps the many honest cars behind one carrier NAT address working while one of them is attacked; the
+ * address limit stops a scan over many VINs. A success clears the car's count. Thread-safe (the CoAP edge calls it
+ * from Californium's threads).
  */
 public final class LoginThrottle {
+
+    /** How many more failures an address may have than one car from it. */
+    public static final int ADDRESS_FACTOR = 20;
 
     private static final long WINDOW_MS = 60_000;
 
@@ -30,37 +36,20 @@ public final class LoginThrottle {
         this.clock = clock;
     }
 
-    /** Whether {@code address} is refused now. */
-    public synchronized boolean blocked(String address) {
-        Long until = blockedUntil.get(address);
-        if (until == null) {
-            return false;
-        }
-        if (clock.millis() >= until) {
-            blockedUntil.remove(address);
-            return false;
-        }
-        return true;
+    /** Whether logins of {@code vin} from {@code address} are refused now. */
+    public synchronized boolean blocked(String address, String vin) {
+        return blocked(address) || blocked(key(address, vin));
     }
 
-    /** Records a failed login; returns true when this failure blocks the address. */
-    public synchronized boolean failed(String address) {
-        long now = clock.millis();
-        Deque<Long> recent = failures.computeIfAbsent(address, a -> new ArrayDeque<>());
-        recent.addLast(now);
-        while (!recent.isEmpty() && recent.peekFirst() <= now - WINDOW_MS) {
-            recent.removeFirst();
-        }
-        if (recent.size() >= limit) {
-            failures.remove(address);
-            blockedUntil.put(address, now + blockMs);
-            return true;
-        }
-        return false;
+    /** Records a failed login; returns true when this failure blocks the car or the address. */
+    public synchronized boolean failed(String address, String vin) {
+        boolean car = count(key(address, vin), limit);
+        boolean wholeAddress = count(address, limit * ADDRESS_FACTOR);
+        return car || wholeAddress;
     }
 
-    public synchronized void succeeded(String address) {
-        failures.remove(address);
+    public synchronized void succeeded(String address, String vin) {
+        failures.remove(key(address, vin));
     }
 
     /** Forgets stale entries; call now and then so a scan of many addresses does not grow memory. */
@@ -73,6 +62,37 @@ public final class LoginThrottle {
                 it.remove();
             }
         }
+    }
+
+    private boolean blocked(String key) {
+        Long until = blockedUntil.get(key);
+        if (until == null) {
+            return false;
+        }
+        if (clock.millis() >= until) {
+            blockedUntil.remove(key);
+            return false;
+        }
+        return true;
+    }
+
+    private boolean count(String key, int max) {
+        long now = clock.millis();
+        Deque<Long> recent = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
+        recent.addLast(now);
+        while (!recent.isEmpty() && recent.peekFirst() <= now - WINDOW_MS) {
+            recent.removeFirst();
+        }
+        if (recent.size() >= max) {
+            failures.remove(key);
+            blockedUntil.put(key, now + blockMs);
+            return true;
+        }
+        return false;
+    }
+
+    private static String key(String address, String vin) {
+        return address + "|" + vin;
     }
 
     /** The host part of {@code ip:port} (or of {@code /ip:port}): failures count per address, not per port. */

@@ -33,27 +33,44 @@ class LimitsLogicTest {
     };
 
     @Test
-    void loginThrottle_blocksAfterTheLimitWithinAMinute_forTheBlockTime_andFailuresAgeOut() {
+    void loginThrottle_blocksACarAfterTheLimitWithinAMinute_forTheBlockTime_andFailuresAgeOut() {
         LoginThrottle throttle = new LoginThrottle(3, Duration.ofSeconds(30), clock);
 
-        assertThat(throttle.failed("10.0.0.1")).isFalse();
+        assertThat(throttle.failed("10.0.0.1", "A")).isFalse();
         nowMs.addAndGet(61_000); // the first failure ages out
-        assertThat(throttle.failed("10.0.0.1")).isFalse();
-        assertThat(throttle.failed("10.0.0.1")).isFalse();
-        assertThat(throttle.blocked("10.0.0.1")).isFalse();
-        assertThat(throttle.failed("10.0.0.1")).isTrue();
-        assertThat(throttle.blocked("10.0.0.1")).isTrue();
-        assertThat(throttle.blocked("10.0.0.2")).as("per address").isFalse();
+        assertThat(throttle.failed("10.0.0.1", "A")).isFalse();
+        assertThat(throttle.failed("10.0.0.1", "A")).isFalse();
+        assertThat(throttle.blocked("10.0.0.1", "A")).isFalse();
+        assertThat(throttle.failed("10.0.0.1", "A")).isTrue();
+        assertThat(throttle.blocked("10.0.0.1", "A")).isTrue();
+        assertThat(throttle.blocked("10.0.0.1", "B"))
+                .as("another car behind the same NAT")
+                .isFalse();
+        assertThat(throttle.blocked("10.0.0.2", "A"))
+                .as("the car from elsewhere")
+                .isFalse();
         nowMs.addAndGet(30_000);
-        assertThat(throttle.blocked("10.0.0.1")).isFalse();
+        assertThat(throttle.blocked("10.0.0.1", "A")).isFalse();
+    }
+
+    @Test
+    void loginThrottle_anAddressFailingForManyCars_isBlockedWhole() {
+        LoginThrottle throttle = new LoginThrottle(3, Duration.ofSeconds(30), clock);
+        int failures = 3 * LoginThrottle.ADDRESS_FACTOR;
+        for (int i = 0; i < failures - 1; i++) {
+            assertThat(throttle.failed("10.0.0.9", "CAR" + i)).isFalse();
+        }
+        assertThat(throttle.failed("10.0.0.9", "ANOTHER")).isTrue();
+        assertThat(throttle.blocked("10.0.0.9", "NEVER-TRIED")).isTrue();
+        assertThat(throttle.blocked("10.0.0.10", "NEVER-TRIED")).isFalse();
     }
 
     @Test
     void loginThrottle_aSuccessClearsFailures_andHostsIgnoreThePort() {
         LoginThrottle throttle = new LoginThrottle(2, Duration.ofSeconds(30), clock);
-        throttle.failed("10.0.0.1");
-        throttle.succeeded("10.0.0.1");
-        assertThat(throttle.failed("10.0.0.1")).isFalse();
+        throttle.failed("10.0.0.1", "A");
+        throttle.succeeded("10.0.0.1", "A");
+        assertThat(throttle.failed("10.0.0.1", "A")).isFalse();
         assertThat(LoginThrottle.host("/127.0.0.5:40123")).isEqualTo("127.0.0.5");
         assertThat(LoginThrottle.host("[::1]:40123")).isEqualTo("[::1]");
     }
