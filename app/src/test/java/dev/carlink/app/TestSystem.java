@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.CommandServiceConfig.BootstrapUser;
 import dev.carlink.gateway.GatewayConfig;
+import dev.carlink.gateway.GatewayVerticle;
 import dev.carlink.simulator.VehicleCredentials;
 import dev.carlink.simulator.enroll.EnrollmentClient;
 import dev.carlink.telemetry.TelemetryConfig;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.deployment.DeploymentContext;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -48,6 +51,10 @@ public final class TestSystem implements AutoCloseable {
     private final AppConfig config;
     private final Path dataDir;
     private final Clock clock;
+    private int stoppedMqttPort = -1;
+    /** The gateway {@link #startGateway()} deployed, which replaced the server's own. */
+    private GatewayVerticle replacedGateway;
+
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -64,7 +71,7 @@ public final class TestSystem implements AutoCloseable {
      */
     void restart() {
         int http = server.httpPort();
-        int mqtt = server.mqttPort();
+        int mqtt = mqttPort();
         server.close();
         staffToken = null;
         GatewayConfig g = config.gateway();
@@ -78,6 +85,42 @@ public final class TestSystem implements AutoCloseable {
                 config.demo(),
                 config.cluster());
         server = CarlinkServer.start(samePorts, clock);
+        replacedGateway = null;
+    }
+
+    /**
+     * Stops only the MQTT gateway: every car loses its connection, the API and the services keep running, so
+     * commands can be requested meanwhile (they wait, QUEUED). {@link #startGateway()} brings it back.
+     */
+    public void stopGateway() {
+        stoppedMqttPort = mqttPort();
+        VertxInternal vertx = (VertxInternal) server.vertx();
+        String id = vertx.deploymentManager().deployments().stream()
+                .filter(d -> d.deployment().instances().stream().anyMatch(GatewayVerticle.class::isInstance))
+                .map(DeploymentContext::id)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no MQTT gateway is deployed"));
+        await(vertx.undeploy(id));
+    }
+
+    /** Deploys a new MQTT gateway on the port the stopped one had; returns once it accepts cars. */
+    public void startGateway() {
+        if (stoppedMqttPort < 0) {
+            throw new IllegalStateException("the gateway was not stopped");
+        }
+        GatewayVerticle gateway =
+                new GatewayVerticle(config.gateway().withMqttPort(stoppedMqttPort), server.metrics(), clock);
+        await(server.vertx().deployVerticle(gateway));
+        replacedGateway = gateway;
+        stoppedMqttPort = -1;
+    }
+
+    private static void await(io.vertx.core.Future<?> future) {
+        try {
+            future.toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("gateway did not stop or start: " + e.getMessage(), e);
+        }
     }
 
     public static TestSystem start() {
@@ -158,7 +201,12 @@ public final class TestSystem implements AutoCloseable {
     }
 
     public String mqttUri() {
-        return "tcp://127.0.0.1:" + server.mqttPort();
+        return "tcp://127.0.0.1:" + mqttPort();
+    }
+
+    /** The MQTT gateway's port (the one a restarted gateway was bound to again). */
+    public int mqttPort() {
+        return replacedGateway != null ? replacedGateway.actualMqttPort() : server.mqttPort();
     }
 
     public String api(String path) {

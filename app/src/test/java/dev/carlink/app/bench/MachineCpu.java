@@ -22,6 +22,15 @@ record MachineCpu(long busy, long total) {
         }
     }
 
+    /** The 1-minute load average ({@code /proc/loadavg}): how much else this shared machine is running. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     double busyPercentSince(MachineCpu start) {
         long total = this.total - start.total;
         return total <= 0 ? 0 : 100.0 * (busy - start.busy) / total;
