@@ -63,6 +63,7 @@ public final class VehicleService {
     private final Clock clock;
     private final VehicleRepository repository = new VehicleRepository();
     private final String decoyHash;
+    private final VerifiedSecrets verifiedSecrets;
 
     public VehicleService(Db db, SigningKeys signingKeys, PasswordHasher hasher, Clock clock) {
         this.db = db;
@@ -70,6 +71,7 @@ public final class VehicleService {
         this.hasher = hasher;
         this.clock = clock;
         this.decoyHash = hasher.hash("decoy-secret-never-matches");
+        this.verifiedSecrets = new VerifiedSecrets(clock);
     }
 
     public Future<EnrollResult> enroll(Vin vin, String ownerUsername, String name) {
@@ -109,6 +111,7 @@ public final class VehicleService {
             }
             String secret = hasher.newSecret();
             repository.updateSecret(c, vin.value(), hasher.hash(secret), VehicleKeys.dtlsPsk(secret));
+            verifiedSecrets.forget(vin.value());
             List<SigningKeyView> keys = signingKeys.provision(c, vin.value());
             log.info("rotated vehicle secret [vin: {}]", vin);
             return Optional.of(new Enrolled(vin.value(), vehicle.get().owner(), secret, keys));
@@ -120,12 +123,23 @@ public final class VehicleService {
         return find(vin).map(vehicle -> vehicle.isPresent() ? AuthOutcome.AUTHENTICATED : AuthOutcome.UNKNOWN_VIN);
     }
 
+    /**
+     * Checks a car's secret against its slow hash; a secret verified within the last minutes is recognised without
+     * hashing again ({@link VerifiedSecrets}), which is what lets a whole fleet reconnect after a gateway restart.
+     */
     public Future<AuthOutcome> authenticate(String vin, String secret) {
+        if (verifiedSecrets.verified(vin, secret)) {
+            return Future.succeededFuture(AuthOutcome.AUTHENTICATED);
+        }
+        long rotations = verifiedSecrets.rotations(vin);
         return db.tx(c -> repository.findSecretHash(c, vin))
                 .compose(stored -> db.offLoop(() -> {
                     boolean matches = hasher.matches(secret, stored.orElse(decoyHash));
                     if (stored.isEmpty()) {
                         return AuthOutcome.UNKNOWN_VIN;
+                    }
+                    if (matches) {
+                        verifiedSecrets.remember(vin, secret, rotations);
                     }
                     return matches ? AuthOutcome.AUTHENTICATED : AuthOutcome.BAD_SECRET;
                 }));

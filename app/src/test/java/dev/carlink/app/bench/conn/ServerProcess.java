@@ -98,6 +98,8 @@ public final class ServerProcess implements AutoCloseable {
         p.put("carlink.mqtt.host", "127.0.0.1");
         p.put("carlink.mqtt.port", String.valueOf(mqtt));
         p.put("carlink.coap.enabled", "false");
+        p.put("carlink.coap.dtls-enabled", "false");
+        p.put("carlink.mqtt.tls.enabled", "false");
         p.put("carlink.demo.enabled", "true");
         p.put("carlink.demo.fleet-size", "0");
         p.put("carlink.auth.hash-iterations", String.valueOf(hashIterations));
