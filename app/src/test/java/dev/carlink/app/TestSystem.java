@@ -136,6 +136,11 @@ public final class TestSystem implements AutoCloseable {
         return "tcp://127.0.0.1:" + server.mqttPort();
     }
 
+    /** The CoAP gateway's UDP port on 127.0.0.1. */
+    public int coapPort() {
+        return server.coapPort();
+    }
+
     public String api(String path) {
         return "http://127.0.0.1:" + server.httpPort() + path;
     }
