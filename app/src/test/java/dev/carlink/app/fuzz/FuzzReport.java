@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -137,7 +139,9 @@ record FuzzReport(
         ResourceWatch.Sample max = resources.maxHeap();
         line(
                 out,
-                "heap after GC: start %d MB, max %d MB (at %d s), end %d MB; bound start + %d MB; JVM max heap %d MB",
+                "heap after a collection: start %d MB, max %d MB (at %d s), end %d MB; bound start + %d MB; JVM max heap"
+                        + " %d MB (start and end after a forced full collection, the samples in between after the JVM's"
+                        + " own latest)",
                 start.heapMb(),
                 max.heapMb(),
                 max.second(),
@@ -152,6 +156,15 @@ record FuzzReport(
                         .collect(Collectors.joining(" | ")));
         line(
                 out,
+                "collection pauses the JVM took by itself: %,d, %.1f s in all, the longest %,d ms; machine load average"
+                        + " (1 min): highest %.1f on %d cores",
+                resources.pauses(),
+                resources.pauseMillis() / 1e3,
+                resources.longestPauseMillis(),
+                resources.maxLoad(),
+                Runtime.getRuntime().availableProcessors());
+        line(
+                out,
                 "threads: start %d, peak %d, end %d; bound start + %d",
                 start.threads(),
                 resources.peakThreads(),
@@ -161,6 +174,8 @@ record FuzzReport(
             line(out, "what the heap holds at the end (live objects, largest classes first):");
             line(out, "%s", histogram);
         }
+        line(out, "what carlink logged about the legitimate cars (INFO and below, during the run):");
+        logs.aboutWatchedCars.forEach(l -> line(out, "  %s", l));
         line(out, "gateway after the run: %d MQTT sessions open (the legitimate cars')", mqttSessionsAfter);
         line(
                 out,
@@ -171,12 +186,13 @@ record FuzzReport(
         line(
                 out,
                 "log while fuzzing: %,d ERROR, %,d WARN; %,d with an exception that escaped carlink's code into a"
-                        + " library",
+                        + " library; %,d more on the test's own client threads",
                 logs.errors.get(),
                 logs.warnings.get(),
-                logs.escapedFromCarlink.get());
+                logs.escapedFromCarlink.get(),
+                logs.fromTestClients.get());
         List<LogWatch.Group> groups = logs.groups().values().stream()
-                .sorted(java.util.Comparator.comparingLong((LogWatch.Group g) -> g.count.get())
+                .sorted(Comparator.comparingLong((LogWatch.Group g) -> g.count.get())
                         .reversed())
                 .toList();
         groups.forEach(g -> line(out, "  %,8d %-5s %s", g.count.get(), g.level, g.summary));
@@ -205,7 +221,7 @@ record FuzzReport(
         String[] lines = text.split("\\R");
         return lines.length <= 10
                 ? String.join(System.lineSeparator() + "      ", lines)
-                : String.join(System.lineSeparator() + "      ", java.util.Arrays.copyOf(lines, 10)) + " ...";
+                : String.join(System.lineSeparator() + "      ", Arrays.copyOf(lines, 10)) + " ...";
     }
 
     private static void line(StringBuilder out, String format, Object... args) {

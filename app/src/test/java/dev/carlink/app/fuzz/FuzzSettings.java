@@ -1,5 +1,8 @@
 package dev.carlink.app.fuzz;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The fuzz run's settings, from system properties ({@code -Dfuzz.mqtt.packets=20000}); the defaults make the
  * full run: 1.2 million packets in about four minutes on a 2-core machine.
@@ -67,7 +70,7 @@ record FuzzSettings(
     }
 
     FuzzSettings {
-        java.util.List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         if (mqttPackets < 0 || coapMessages < 0) {
             problems.add("packet counts must not be negative, were " + mqttPackets + " and " + coapMessages);
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
@@ -28,10 +29,11 @@ import org.junit.jupiter.api.Timeout;
  * Fuzzes the running gateway: the whole system (embedded PostgreSQL, MQTT and CoAP gateways, services, HTTP API)
  * takes over a million mutated MQTT packets ({@link MqttFuzzer}) and CoAP datagrams ({@link CoapFuzzer}) at once,
  * while legitimate cars (two MQTT 5, one MQTT 3.1.1, one CoAP) keep sending telemetry and newcomers keep
- * connecting. It checks that the gateway keeps serving, that every message of the legitimate cars is acknowledged
- * and stored and none of them lost its connection, that the heap after GC ends where it started (within
- * {@code fuzz.heap.slackMb}) and the threads too, and that nothing was logged at ERROR. The summary is printed and
- * written to target/fuzz/summary.txt before the checks, so a failed run still leaves its figures.
+ * connecting. It checks that the gateway keeps serving newcomers; that every message of the legitimate cars is
+ * acknowledged and stored, that none of them lost its connection and that the backend saw none of them go offline;
+ * that the heap after GC ends where it started (within {@code fuzz.heap.slackMb}) and the threads too; and that
+ * nothing was logged at ERROR and no exception escaped carlink's handlers into a library. The summary is printed
+ * and written to target/fuzz/summary.txt before the checks, so a failed run still leaves its figures.
  *
  * <p>{@code mvn -B -Pfuzz verify -pl app -am}; the settings are in {@link FuzzSettings}. Not a test of the normal
  * build: only the {@code fuzz} profile runs classes named {@code *Fuzz}.
@@ -101,14 +103,14 @@ class GatewayFuzz {
                     settings.coapPerSocket(),
                     settings.coapMutationRate());
 
-            try (LogWatch logs = new LogWatch()) {
+            try (LogWatch logs = new LogWatch(legit.stream().map(c -> c.vin).toList());
+                    ResourceWatch resources = new ResourceWatch()) {
                 for (LegitCar car : legit) {
                     car.start(Duration.ofMillis(settings.legitIntervalMs()));
                 }
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> legit.stream().allMatch(c -> c.acked.get() >= 5));
-                ResourceWatch resources = new ResourceWatch();
-                progress(heapLine(resources.sample("start")));
+                progress(heapLine(resources.sampleAfterFullGc("start")));
                 long udpDropsBefore = udpReceiveBufferErrors();
 
                 // when: both fuzzers run at once, legitimate cars and newcomers all along
@@ -146,6 +148,9 @@ class GatewayFuzz {
                 // then: newcomers are still served, the legitimate cars are online and everything they sent is stored
                 probes.probe();
                 Map<String, Boolean> online = online(system, legit);
+                List<String> wentOffline = logs.aboutWatchedCars.stream()
+                        .filter(line -> line.contains("offline [vin:"))
+                        .toList();
                 for (LegitCar car : legit) {
                     car.close();
                 }
@@ -154,7 +159,7 @@ class GatewayFuzz {
                     rows.put(car.vin, system.count("SELECT count(*) FROM telemetry.telemetry WHERE vin = ?", car.vin));
                 }
                 long mqttSessionsAfter = sessionsOnceSettled(system);
-                progress(heapLine(resources.sample("end")));
+                progress(heapLine(resources.sampleAfterFullGc("end")));
                 if (settings.settleSeconds() > 0) {
                     settle(resources, Duration.ofSeconds(settings.settleSeconds()));
                 }
@@ -184,6 +189,7 @@ class GatewayFuzz {
                         legit,
                         rows,
                         online,
+                        wentOffline,
                         probes,
                         resources,
                         logs,
@@ -200,6 +206,7 @@ class GatewayFuzz {
             List<LegitCar> legit,
             Map<String, Long> rows,
             Map<String, Boolean> online,
+            List<String> wentOffline,
             Probes probes,
             ResourceWatch resources,
             LogWatch logs,
@@ -228,6 +235,9 @@ class GatewayFuzz {
                     .as(car.vin + " online at the end")
                     .isTrue();
         }
+        softly.assertThat(wentOffline)
+                .as("legitimate cars taken offline during the run (their presence, as the backend saw it)")
+                .isEmpty();
         softly.assertThat(mqttSessionsAfter)
                 .as("MQTT sessions left open after the run")
                 .isZero();
@@ -289,7 +299,7 @@ class GatewayFuzz {
                 .pollDelay(HEAP_EVERY)
                 .pollInterval(HEAP_EVERY)
                 .until(() -> {
-                    progress(heapLine(resources.sample("settling")));
+                    progress(heapLine(resources.sampleAfterFullGc("settling")));
                     return System.nanoTime() >= until;
                 });
     }
@@ -334,7 +344,7 @@ class GatewayFuzz {
         return String.format(
                 Locale.ROOT,
                 "%4.0f s  mqtt %,9d (%,5.0f/s) %,6d conns  coap %,9d (%,5.0f/s) %,5d ports  legit sent %,6d acked %,6d"
-                        + " problems %d  heap %,d MB",
+                        + " problems %d  heap %,d MB  load %.1f",
                 s,
                 mqtt.packets.get(),
                 mqtt.packets.get() / s,
@@ -345,20 +355,21 @@ class GatewayFuzz {
                 legit.stream().mapToLong(c -> c.sent.get()).sum(),
                 legit.stream().mapToLong(c -> c.acked.get()).sum(),
                 legit.stream().mapToInt(c -> c.problems.size()).sum(),
-                resources.heapNowMb());
+                resources.heapNowMb(),
+                resources.load());
     }
 
     private static String heapLine(ResourceWatch.Sample s) {
         return String.format(
                 Locale.ROOT,
-                "%4d s  %s: heap after GC %,d MB, %d threads",
+                "%4d s  %s: heap after a collection %,d MB, %d threads",
                 s.second(),
                 s.label(),
                 s.heapMb(),
                 s.threads());
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

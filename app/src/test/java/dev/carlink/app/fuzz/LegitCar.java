@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A well-behaved car that keeps sending telemetry while the fuzzers run, one message at a time, each at QoS 1 or
@@ -54,7 +55,7 @@ abstract class LegitCar implements AutoCloseable {
                         sendOne();
                         long rest = interval.toNanos() - (System.nanoTime() - started);
                         if (rest > 0 && running) {
-                            java.util.concurrent.locks.LockSupport.parkNanos(rest);
+                            LockSupport.parkNanos(rest);
                         }
                     }
                 },

@@ -1,6 +1,7 @@
 package dev.carlink.app.fuzz;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -153,7 +154,7 @@ final class MqttSeeds {
                     "v2/vehicles/" + vin + "/telemetry",
                     "telemetry",
                     "$SYS/broker/load",
-                    topic(vin.toLowerCase(java.util.Locale.ROOT), "telemetry")
+                    topic(vin.toLowerCase(Locale.ROOT), "telemetry")
                 }
                 [random.nextInt(8)];
     }

@@ -8,6 +8,7 @@ import dev.carlink.proto.v1.Location;
 import dev.carlink.proto.v1.Telemetry;
 import dev.carlink.proto.v1.TripChanged;
 import dev.carlink.proto.v1.VehicleEvent;
+import java.io.ByteArrayOutputStream;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,9 +22,6 @@ final class Payloads {
 
     /** Sequence numbers for fuzz cars: increasing, never reused within a run. */
     private static final AtomicLong SEQ = new AtomicLong(System.currentTimeMillis() * 1_000);
-
-    /** 70 KB of random bytes to cut oversized bodies from (cheaper than drawing each). */
-    static final byte[] LARGE = Mutator.randomBytes(70_000, new SplittableRandom(70_000));
 
     private Payloads() {}
 
@@ -68,7 +66,7 @@ final class Payloads {
 
     /** Bytes shaped like protobuf but wrong: each field a random tag, wire type and (often absurd) length. */
     static byte[] garbage(SplittableRandom random) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         int fields = 1 + random.nextInt(8);
         for (int i = 0; i < fields; i++) {
             int field = random.nextInt(8) == 0 ? random.nextInt(1 << 20) : 1 + random.nextInt(30);
@@ -94,7 +92,7 @@ final class Payloads {
         return out.toByteArray();
     }
 
-    private static void writeVarint(java.io.ByteArrayOutputStream out, long value) {
+    private static void writeVarint(ByteArrayOutputStream out, long value) {
         long v = value;
         while ((v & ~0x7fL) != 0) {
             out.write((int) (v & 0x7f) | 0x80);
