@@ -209,6 +209,11 @@ public final class TestSystem implements AutoCloseable {
         return replacedGateway != null ? replacedGateway.actualMqttPort() : server.mqttPort();
     }
 
+    /** The CoAP gateway's UDP port on 127.0.0.1. */
+    public int coapPort() {
+        return server.coapPort();
+    }
+
     public String api(String path) {
         return "http://127.0.0.1:" + server.httpPort() + path;
     }
