@@ -24,6 +24,11 @@ final class CoapCars {
     private final ConcurrentHashMap<String, CoapCar> byVin = new ConcurrentHashMap<>();
     /** Per car, when its newest session expires: whether it still has one, without scanning the tokens. */
     private final ConcurrentHashMap<String, Instant> sessionUntil = new ConcurrentHashMap<>();
+    /** Per car, its tokens, oldest first. */
+    private final ConcurrentHashMap<String, java.util.Deque<String>> tokensByVin = new ConcurrentHashMap<>();
+
+    /** Logins a car may hold at once (a head unit, plus a few it did not know it lost). */
+    static final int MAX_SESSIONS_PER_CAR = 4;
 
     private final Duration sessionTtl;
     private final Clock clock;
@@ -33,13 +38,23 @@ final class CoapCars {
         this.clock = clock;
     }
 
-    /** A new session for {@code vin} (its earlier ones stay valid until they expire). */
+    /**
+     * A new session for {@code vin}. Its earlier ones stay valid until they expire, but a car keeps at most {@value
+     * #MAX_SESSIONS_PER_CAR}: a new login ends its oldest, so logging in over and over does not grow memory.
+     */
     Session open(String vin, java.util.function.Function<String, CoapCar> newCar) {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         Session session = new Session(
                 HexFormat.of().formatHex(bytes), vin, clock.instant().plus(sessionTtl));
         byToken.put(session.token(), session);
+        java.util.Deque<String> tokens = tokensByVin.computeIfAbsent(vin, v -> new java.util.ArrayDeque<>());
+        synchronized (tokens) {
+            tokens.addLast(session.token());
+            while (tokens.size() > MAX_SESSIONS_PER_CAR) {
+                byToken.remove(tokens.removeFirst());
+            }
+        }
         sessionUntil.merge(vin, session.expiresAt(), (a, b) -> a.isAfter(b) ? a : b);
         byVin.computeIfAbsent(vin, newCar);
         return session;
@@ -91,6 +106,7 @@ final class CoapCars {
         if ((until == null || !clock.instant().isBefore(until)) && !car.online()) {
             byVin.remove(car.vin(), car);
             sessionUntil.remove(car.vin(), until);
+            tokensByVin.remove(car.vin());
         }
     }
 

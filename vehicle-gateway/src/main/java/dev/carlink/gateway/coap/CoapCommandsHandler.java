@@ -34,6 +34,31 @@ final class CoapCommandsHandler {
     private final EventBus bus;
     private final Clock clock;
 
+    /**
+     * How long a car may have no observation before it is offline: Californium replaces a relation that its
+     * client re-registers with the same token by removing it first, and the new one arrives at once.
+     */
+    static final long REREGISTRATION_GRACE_MS = 1_000;
+
+    private io.vertx.core.Vertx vertx;
+
+    /** The timers of {@link #unobserved} run on this Vert.x. */
+    void timers(io.vertx.core.Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    /**
+     * The car has no observation of its commands left: offline, unless it observes again within {@link
+     * #REREGISTRATION_GRACE_MS} (a re-registration, which must not make its presence flap).
+     */
+    void unobserved(CoapCar car, String reason) {
+        vertx.setTimer(REREGISTRATION_GRACE_MS, id -> {
+            if (car.commands().getObserverCount() == 0) {
+                lost(car, reason);
+            }
+        });
+    }
+
     CoapCommandsHandler(EventBus bus, Clock clock) {
         this.bus = bus;
         this.clock = clock;

@@ -75,6 +75,7 @@ public final class CoapGatewayVerticle extends VerticleBase {
         loginThrottle = new LoginThrottle(
                 gateway.limits().failedLoginsPerMinute(), gateway.limits().loginBlock(), clock);
         commands = new CoapCommandsHandler(bus, clock);
+        commands.timers(vertx);
         CoapRequests requests = new CoapRequests(cars, metrics);
         requests.carFactory(vin -> {
             CoapCar car = new CoapCar(vin, commands);

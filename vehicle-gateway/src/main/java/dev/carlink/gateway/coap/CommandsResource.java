@@ -47,7 +47,7 @@ final class CommandsResource extends CoapResource {
             @Override
             public void removedObserveRelation(ObserveRelation relation) {
                 if (getObserverCount() == 0) {
-                    handler.lost(car, "stopped observing its commands");
+                    handler.unobserved(car, "stopped observing its commands");
                 }
             }
         });

@@ -61,4 +61,16 @@ class CoapCarsTest {
         assertThat(cars.car(VIN)).isEmpty();
         assertThat(cars.sessions()).isZero();
     }
+
+    @Test
+    void aCarLoggingInOverAndOver_keepsOnlyItsNewestSessions() {
+        java.util.List<CoapCars.Session> sessions = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            sessions.add(cars.open(VIN, vin -> new CoapCar(vin, null)));
+        }
+
+        assertThat(cars.sessions()).isEqualTo(CoapCars.MAX_SESSIONS_PER_CAR);
+        assertThat(cars.vinOf(sessions.get(0).token())).as("the oldest ended").isEmpty();
+        assertThat(cars.vinOf(sessions.get(99).token())).hasValue(VIN);
+    }
 }
