@@ -11,7 +11,6 @@ import dev.carlink.proto.v1.SignedCommand;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.californium.core.CoapClient;
-import org.eclipse.californium.core.CoapHandler;
 import org.eclipse.californium.core.CoapObserveRelation;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -172,19 +171,7 @@ class CoapDtlsIT {
                                 .getCode())
                         .isEqualTo(ResponseCode.CHANGED);
                 observer.setURI(uri(port, vin, "commands"));
-                CoapObserveRelation relation = observer.observe(new CoapHandler() {
-                    @Override
-                    public void onLoad(CoapResponse response) {
-                        try {
-                            seen.add(CommandBatch.parseFrom(response.getPayload()));
-                        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-
-                    @Override
-                    public void onError() {}
-                });
+                CoapObserveRelation relation = CoapTestClient.observeBatches(observer, seen);
                 await().until(() -> !seen.isEmpty());
                 int before = nat.outsidePort();
 

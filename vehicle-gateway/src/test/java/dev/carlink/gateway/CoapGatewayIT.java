@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.californium.core.CoapClient;
-import org.eclipse.californium.core.CoapHandler;
 import org.eclipse.californium.core.CoapObserveRelation;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -158,19 +157,7 @@ class CoapGatewayIT {
         String token = login(vin);
         List<CommandBatch> seen = new CopyOnWriteArrayList<>();
         CoapClient car = CoapTestClient.client(uri(vin, "commands", token));
-        CoapObserveRelation relation = car.observe(new CoapHandler() {
-            @Override
-            public void onLoad(CoapResponse response) {
-                try {
-                    seen.add(CommandBatch.parseFrom(response.getPayload()));
-                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-
-            @Override
-            public void onError() {}
-        });
+        CoapObserveRelation relation = CoapTestClient.observeBatches(car, seen);
         try {
             await().until(() -> !seen.isEmpty());
             await().untilAsserted(() -> assertThat(gateway.presenceOf(vin))

@@ -58,6 +58,24 @@ final class CoapTestClient {
         return client;
     }
 
+    /** Observes a car's {@code commands} resource with {@code client}, adding every batch notified to {@code seen}. */
+    static org.eclipse.californium.core.CoapObserveRelation observeBatches(
+            CoapClient client, java.util.List<dev.carlink.proto.v1.CommandBatch> seen) {
+        return client.observe(new org.eclipse.californium.core.CoapHandler() {
+            @Override
+            public void onLoad(CoapResponse response) {
+                try {
+                    seen.add(dev.carlink.proto.v1.CommandBatch.parseFrom(response.getPayload()));
+                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                    throw new IllegalStateException("a notification that is not a CommandBatch", e);
+                }
+            }
+
+            @Override
+            public void onError() {}
+        });
+    }
+
     /** One confirmable POST of protobuf bytes, answered or null after 5 s. */
     static CoapResponse post(String uri, byte[] body) throws Exception {
         CoapClient client = client(uri);
