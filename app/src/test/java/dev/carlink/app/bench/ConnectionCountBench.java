@@ -545,7 +545,7 @@ class ConnectionCountBench {
                         + "every CONNECT authenticated (PBKDF2 at %d iterations); at most %d CONNECTs awaiting their"
                         + " CONNACK%nenrollment through the API: %d cars in %.1f s (%.0f/s, %d at once)%n"
                         + "load average %s at the start, %s at the end (the machine is shared: connect rates move with"
-                        + " it, heap figures do not)%n",
+                        + " what else runs, heap figures do not)%n",
                 String.join(" ", serverJvm),
                 keepAlive,
                 Runtime.getRuntime().availableProcessors(),

@@ -51,7 +51,7 @@ final class FleetCar {
     // written on the car's event loop, read by a dump from the command thread
     private volatile long connackMs;
     private volatile long subackMs;
-    private volatile long firstCommandMs;
+    private volatile long lastNewCommandMs;
     private volatile int commands;
     private volatile int lost;
 
@@ -176,10 +176,8 @@ final class FleetCar {
             return;
         }
         commands++;
-        if (firstCommandMs == 0) {
-            firstCommandMs = System.currentTimeMillis();
-            stats.delivered.incrementAndGet();
-        }
+        lastNewCommandMs = System.currentTimeMillis();
+        stats.delivered.incrementAndGet();
     }
 
     private void lostConnection() {
@@ -227,7 +225,7 @@ final class FleetCar {
     }
 
     String dumpLine() {
-        return vin + "," + connackMs + "," + subackMs + "," + firstCommandMs + "," + commands + "," + lost;
+        return vin + "," + connackMs + "," + subackMs + "," + lastNewCommandMs + "," + commands + "," + lost;
     }
 
     private static String reason(Throwable e) {

@@ -44,8 +44,10 @@ import java.util.concurrent.atomic.LongAdder;
  *       failed CONNECT is counted ({@code refused}) and tried again after the back-off. Prints {@code @progress}
  *       lines a second, then {@code @connected {json}} once every one of them is connected.
  *   <li>{@code status}: {@code @status {json}}, the fleet's counters.
- *   <li>{@code dump FILE}: writes one line per car ({@code vin,connack,suback,firstCommand,commands,lost}, times
- *       in epoch milliseconds, 0 for never), then {@code @dumped}.
+ *   <li>{@code dump FILE}: writes one line per car ({@code vin,connack,suback,newCommand,commands,lost}: the last
+ *       CONNACK, the last SUBACK, when the last command it had not seen before came, in epoch milliseconds, 0 for
+ *       never; then the commands it received, duplicates not counted, and the connections it lost), then
+ *       {@code @dumped}.
  *   <li>{@code quit}: disconnects every car and exits.
  * </ul>
  */

@@ -145,13 +145,16 @@ public final class FleetProcess implements AutoCloseable {
         return json(await("@connected", timeout));
     }
 
-    /** The fleet's counters: {@code connected}, {@code subscribed}, {@code delivered}, {@code lost}, ... */
+    /**
+     * The fleet's counters: {@code connected}, {@code subscribed}, {@code delivered} (commands received, each
+     * id once), {@code duplicates}, {@code lost}, {@code failedAttempts}, {@code errors} by reason, ...
+     */
     public synchronized JsonObject status() {
         commands.println("status");
         return json(await("@status", Duration.ofSeconds(30)));
     }
 
-    /** Writes a line per car: {@code vin,connackMs,subackMs,firstCommandMs,commands,lost}. */
+    /** A line per car: {@code vin,connackMs,subackMs,newCommandMs,commands,lost} ({@link FleetMain}). */
     public synchronized List<String> dump() {
         Path file = Path.of(System.getProperty("java.io.tmpdir"), name + "-" + process.pid() + ".csv");
         commands.println("dump " + file.toAbsolutePath());

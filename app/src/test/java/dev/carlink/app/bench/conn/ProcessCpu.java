@@ -12,13 +12,24 @@ public final class ProcessCpu {
 
     /** User and system time of one process so far (100 ticks a second); 0 once it is gone. */
     public static long nanos(long pid) {
+        return fromStat(Path.of("/proc", String.valueOf(pid), "stat"));
+    }
+
+    /** User and system time from a {@code stat} file: a process's, or a thread's ({@code /proc/<pid>/task/<tid>}). */
+    public static long fromStat(Path statFile) {
+        long[] userSystem = userAndSystem(statFile);
+        return userSystem[0] + userSystem[1];
+    }
+
+    /** User time and system (kernel) time, in nanoseconds, from a {@code stat} file; zeros once it is gone. */
+    public static long[] userAndSystem(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String stat = Files.readString(statFile);
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after the command: the state is field 3, utime field 14 and stime field 15
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+            // after the command: the state is field 3, utime field 14 and stime field 15 (100 ticks a second)
+            return new long[] {Long.parseLong(f[11]) * 10_000_000L, Long.parseLong(f[12]) * 10_000_000L};
         } catch (IOException e) {
-            return 0;
+            return new long[2];
         }
     }
 
