@@ -22,8 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>A car that loses its connection reconnects after a randomized back-off ("full jitter"): attempt {@code k}
  * after the loss waits a uniformly random time in {@code [0, min(cap, 250 ms * 2^k)]}, so a fleet that lost
- * its gateway spreads its return over about {@code cap} once the gateway is back. Every method runs on the
- * car's event loop.
+ * its gateway spreads its return over about {@code cap} once the gateway is back. A first CONNECT that is
+ * refused or fails is tried again the same way. Every method runs on the car's event loop.
  */
 final class FleetCar {
 
