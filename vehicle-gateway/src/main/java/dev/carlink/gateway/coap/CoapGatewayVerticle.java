@@ -35,12 +35,6 @@ public final class CoapGatewayVerticle extends VerticleBase {
     /** Socket buffers asked for (the kernel caps them at net.core.rmem_max / wmem_max). */
     static final int UDP_BUFFER_BYTES = 4 << 20;
 
-    /** Messages per peer remembered for duplicate detection. */
-    static final int DEDUPLICATED_PER_PEER = 64;
-
-    /** Peers remembered at once (the least recent are forgotten first). */
-    static final int MAX_PEERS = 50_000;
-
     static {
         org.eclipse.californium.core.config.CoapConfig.register();
         UdpConfig.register();
@@ -108,17 +102,6 @@ public final class CoapGatewayVerticle extends VerticleBase {
                             org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, config.maxPayload());
                     // a fleet's bursts overflow the kernel's default UDP buffer (about 200 KB): every datagram
                     // dropped there costs a car a 2 s retransmission
-                    // duplicate detection bounded per peer: by default every confirmable request is kept for the
-                    // exchange lifetime (247 s), so a flood of them with fresh message ids grows the heap by
-                    // gigabytes (found by the fuzz run). The last 64 per peer are kept instead; beyond that the
-                    // ingest's (vin, seq) key makes a repeat harmless anyway.
-                    californium.set(
-                            org.eclipse.californium.core.config.CoapConfig.DEDUPLICATOR,
-                            org.eclipse.californium.core.config.CoapConfig.DEDUPLICATOR_PEERS_MARK_AND_SWEEP);
-                    californium.set(
-                            org.eclipse.californium.core.config.CoapConfig.PEERS_MARK_AND_SWEEP_MESSAGES,
-                            DEDUPLICATED_PER_PEER);
-                    californium.set(org.eclipse.californium.core.config.CoapConfig.MAX_ACTIVE_PEERS, MAX_PEERS);
                     californium.set(UdpConfig.UDP_RECEIVE_BUFFER_SIZE, UDP_BUFFER_BYTES);
                     californium.set(UdpConfig.UDP_SEND_BUFFER_SIZE, UDP_BUFFER_BYTES);
                     server = new CoapServer(californium);
