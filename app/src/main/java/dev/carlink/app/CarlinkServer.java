@@ -7,6 +7,7 @@ import dev.carlink.gateway.coap.CoapConfig;
 import dev.carlink.gateway.coap.CoapGatewayVerticle;
 import dev.carlink.telemetry.TelemetrySchema;
 import dev.carlink.telemetry.TelemetryVerticle;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -72,6 +73,12 @@ public final class CarlinkServer implements AutoCloseable {
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
             new JvmGcMetrics().bindTo(metrics);
+            FunctionCounter.builder(
+                            "carlink.connections.errors",
+                            ConnectionErrorFilter.class,
+                            c -> ConnectionErrorFilter.filtered())
+                    .description("connections that failed before a handler was set (malformed CONNECT, reset)")
+                    .register(metrics);
 
             CommandServiceVerticle command = null;
             Future<String> deployed = Future.succeededFuture("");

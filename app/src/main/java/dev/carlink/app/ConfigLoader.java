@@ -78,6 +78,7 @@ public final class ConfigLoader {
         d.put("coap.port", String.valueOf(CoapConfig.DEFAULT_PORT));
         d.put("coap.dtls-enabled", "true");
         d.put("coap.dtls-port", String.valueOf(CoapConfig.DEFAULT_DTLS_PORT));
+        d.put("coap.dedup-capacity", String.valueOf(CoapConfig.DEFAULT_DEDUP_CAPACITY));
         d.put("telemetry.batch-max-size", String.valueOf(TelemetryConfig.DEFAULT_BATCH_MAX_SIZE));
         d.put("telemetry.batch-max-delay", TelemetryConfig.DEFAULT_BATCH_MAX_DELAY.toMillis() + "ms");
         d.put("telemetry.max-pending", String.valueOf(TelemetryConfig.DEFAULT_MAX_PENDING));
@@ -279,7 +280,8 @@ public final class ConfigLoader {
                             integer("coap.dtls-port"),
                             coapDefaults.sessionTtl(),
                             coapDefaults.presenceTimeout(),
-                            coapDefaults.maxPayload()));
+                            coapDefaults.maxPayload(),
+                            integer("coap.dedup-capacity")));
             TelemetryConfig telemetryDefaults = TelemetryConfig.defaults();
             TelemetryConfig telemetry = section(
                     "telemetry",

@@ -10,6 +10,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
             throttle.sweep();
         });
         metrics = new GatewayMetrics(meterRegistry, config.gatewayId(), sessions);
+        context.exceptionHandler(this::unhandled);
         MqttServerOptions options = new MqttServerOptions()
                 .setHost(config.host())
                 .setPort(config.mqttPort())
@@ -106,7 +108,33 @@ public final class GatewayVerticle extends VerticleBase {
                         config.maxMessageSize(),
                         config.busTimeout(),
                         config.limits()))
-                .onFailure(error -> metrics.close());
+                .onFailure(error -> {
+                    vertx.cancelTimer(sweepTimer);
+                    metrics.close();
+                });
+    }
+
+    /**
+     * What a handler on this verticle's connections threw. vertx-mqtt throws for packets it cannot take: a packet
+     * already on its way when the gateway closed the session ("not connected client", "endpoint is closed"), a PUBACK
+     * or PUBREL with an undefined reason code. Those come from what a client sent: DEBUG, counted as
+     * {@code carlink.gateway.protocol.errors}. Anything else is a bug of ours and stays ERROR.
+     */
+    private void unhandled(Throwable error) {
+        if (thrownByVertxMqtt(error)) {
+            metrics.protocolError();
+            log.debug("mqtt packet refused by the protocol layer [error: {}]", error.toString());
+        } else {
+            log.error("unhandled exception in the mqtt gateway [gateway: {}]", config.gatewayId(), error);
+        }
+    }
+
+    /** Thrown inside vertx-mqtt, and not on a call from carlink's code (that would be our bug). */
+    static boolean thrownByVertxMqtt(Throwable error) {
+        StackTraceElement[] stack = error.getStackTrace();
+        return stack.length > 0
+                && stack[0].getClassName().startsWith("io.vertx.mqtt.")
+                && Arrays.stream(stack).noneMatch(frame -> frame.getClassName().startsWith("dev.carlink."));
     }
 
     @Override

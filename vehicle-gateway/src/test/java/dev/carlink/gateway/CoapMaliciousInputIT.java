@@ -84,6 +84,7 @@ class CoapMaliciousInputIT {
 
     @Test
     void garbageAndBrokenCoapDatagrams_areDroppedOrReset_andTheGatewayKeepsServing() throws Exception {
+        int before = gateway.telemetry.received.size();
         legitimateCarIsServed();
         Random random = new Random(42);
         byte[][] junk = new byte[300][];
@@ -104,7 +105,7 @@ class CoapMaliciousInputIT {
                 new byte[] {0x40, 0x1f, 0x00, 0x06}); // an unknown method code
 
         legitimateCarIsServed();
-        assertThat(gateway.telemetry.received).hasSize(2);
+        assertThat(gateway.telemetry.received).hasSize(before + 2);
     }
 
     @Test
@@ -182,5 +183,45 @@ class CoapMaliciousInputIT {
                         .counter("carlink.gateway.coap.refused", "reason", "login-throttled")
                         .count())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void aBlock1PayloadLargerThanItsBlock_isRefused400WithTheReason_andCounted() throws Exception {
+        java.io.ByteArrayOutputStream datagram = new java.io.ByteArrayOutputStream();
+        datagram.writeBytes(new byte[] {0x42, 0x02, 0x10, (byte) 0xf7, 0x05, 0x06}); // CON POST, MID 0x10f7, token
+        datagram.writeBytes(new byte[] {(byte) 0xb2, 'v', '1', 0x04, 'a', 'u', 't', 'h'}); // Uri-Path v1/auth
+        datagram.writeBytes(new byte[] {(byte) 0xd1, 0x03, 0x08}); // Block1 NUM 0, more, 16-byte blocks
+        datagram.write(0xff);
+        datagram.writeBytes(new byte[40]); // 40 bytes in a 16-byte block
+        double before = gateway.meters
+                .counter("carlink.gateway.coap.refused", "reason", "malformed")
+                .count();
+
+        byte[] answer = exchange(datagram.toByteArray());
+
+        org.eclipse.californium.core.coap.Message response =
+                new org.eclipse.californium.core.network.serialization.UdpDataParser().parseMessage(answer);
+        assertThat(response).isInstanceOf(org.eclipse.californium.core.coap.Response.class);
+        assertThat(((org.eclipse.californium.core.coap.Response) response).getCode())
+                .isEqualTo(ResponseCode.BAD_REQUEST);
+        assertThat(response.getMID()).isEqualTo(0x10f7);
+        assertThat(response.getPayloadString())
+                .isEqualTo("Message with 40 bytes payload exceeds the blocksize of 16 bytes!");
+        assertThat(gateway.meters
+                        .counter("carlink.gateway.coap.refused", "reason", "malformed")
+                        .count())
+                .isEqualTo(before + 1);
+        legitimateCarIsServed();
+    }
+
+    /** Sends one datagram and returns the first answer. */
+    private static byte[] exchange(byte[] datagram) throws Exception {
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.send(new DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(), port));
+            socket.setSoTimeout(5_000);
+            DatagramPacket answer = new DatagramPacket(new byte[2048], 2048);
+            socket.receive(answer);
+            return java.util.Arrays.copyOf(answer.getData(), answer.getLength());
+        }
     }
 }

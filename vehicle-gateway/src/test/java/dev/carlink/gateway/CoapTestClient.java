@@ -20,11 +20,13 @@ final class CoapTestClient {
 
     /** Deploys the CoAP edge, on any free UDP port, next to the harness's stand-ins. */
     static CoapGatewayVerticle deploy(GatewayHarness harness) {
+        return deploy(harness, CoapConfig.defaults().withPort(0).withDtlsPort(0));
+    }
+
+    /** Deploys the CoAP edge with {@code config}. */
+    static CoapGatewayVerticle deploy(GatewayHarness harness, CoapConfig config) {
         CoapGatewayVerticle coap = new CoapGatewayVerticle(
-                GatewayConfig.defaults().withMqttPort(0),
-                CoapConfig.defaults().withPort(0).withDtlsPort(0),
-                harness.meters,
-                Clock.systemUTC());
+                GatewayConfig.defaults().withMqttPort(0), config, harness.meters, Clock.systemUTC());
         GatewayHarness.await(harness.vertx.deployVerticle(coap));
         return coap;
     }

@@ -229,6 +229,49 @@ class MqttMaliciousInputIT {
     }
 
     @Test
+    void packetsAfterTheClose_andUndefinedReasonCodes_areCountedAtDebug_notLoggedAsErrors() throws Exception {
+        String vin = gateway.newCar();
+        double before = gateway.counter("carlink.gateway.protocol.errors");
+        ch.qos.logback.classic.Logger root =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        root.addAppender(log);
+        try {
+            try (RawMqtt car = RawMqtt.open(gateway)) {
+                assertThat(car.connect(RawMqtt.V5, vin, vin, gateway.secret(vin), 30))
+                        .isZero();
+                car.write(new byte[] {0x40, 0x04, 0x00, 0x01, 0x15, 0x00}); // PUBACK, reason code 0x15 (undefined)
+                await().untilAsserted(() -> assertThat(gateway.counter("carlink.gateway.protocol.errors"))
+                        .isEqualTo(before + 1));
+            }
+            try (RawMqtt car = RawMqtt.open(gateway)) {
+                assertThat(car.connect(RawMqtt.V311, vin, vin, gateway.secret(vin), 30))
+                        .isZero();
+                // a QoS 2 PUBLISH, which closes the session, and 100 PINGREQs already on their way behind it
+                java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+                burst.writeBytes(new byte[] {0x34, 0x07, 0x00, 0x01, 'x', 0x00, 0x01, 0x01, 0x02});
+                for (int i = 0; i < 100; i++) {
+                    burst.writeBytes(new byte[] {(byte) 0xc0, 0x00});
+                }
+                car.write(burst.toByteArray());
+                assertThat(car.closedByServer(5_000)).isTrue();
+            }
+            await().untilAsserted(() -> assertThat(gateway.counter("carlink.gateway.protocol.errors"))
+                    .isGreaterThan(before + 1));
+        } finally {
+            root.detachAppender(log);
+        }
+        assertThat(log.list)
+                .filteredOn(event -> event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR))
+                .isEmpty();
+        try (Car5 car = Car5.connect(gateway, vin)) {
+            assertThat(car.isConnected()).isTrue();
+        }
+    }
+
+    @Test
     void publish_largerThanTheMaximumMessageSize_closesTheConnectionAndForwardsNothing() throws Exception {
         try (GatewayHarness small = GatewayHarness.start(2_000, 1_024)) {
             String vin = small.newCar();

@@ -15,6 +15,8 @@ import java.util.List;
  * @param presenceTimeout a car that sent nothing for this long is offline (cars observe their commands and
  *     register again, or send telemetry, well within it)
  * @param maxPayload largest request body, in bytes; a larger one is answered 4.13
+ * @param dedupCapacity most requests each endpoint remembers at once to answer a retransmission with the first
+ *     answer (for at most the exchange lifetime, 247 s); when full, the oldest are forgotten first
  */
 public record CoapConfig(
         boolean enabled,
@@ -23,7 +25,8 @@ public record CoapConfig(
         int dtlsPort,
         Duration sessionTtl,
         Duration presenceTimeout,
-        int maxPayload) {
+        int maxPayload,
+        int dedupCapacity) {
 
     /** The IANA port for CoAP without DTLS. */
     public static final int DEFAULT_PORT = 5683;
@@ -51,24 +54,42 @@ public record CoapConfig(
         if (maxPayload < 64 || maxPayload > 1 << 20) {
             problems.add("maxPayload must be between 64 and 1048576 bytes, was " + maxPayload);
         }
+        if (dedupCapacity < 1_000 || dedupCapacity > 10_000_000) {
+            problems.add("dedupCapacity must be between 1000 and 10000000, was " + dedupCapacity);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid CoAP config: " + String.join("; ", problems));
         }
     }
 
-    /** On ports 5683 and 5684 (DTLS), 1-hour sessions, offline after 90 s of silence, 16 KiB bodies. */
+    /** Requests each endpoint remembers for duplicate detection by default: about 40 MB at most. */
+    public static final int DEFAULT_DEDUP_CAPACITY = 16_384;
+
+    /**
+     * On ports 5683 and 5684 (DTLS), 1-hour sessions, offline after 90 s of silence, 16 KiB bodies, 16,384
+     * requests remembered per endpoint.
+     */
     public static CoapConfig defaults() {
         return new CoapConfig(
-                true, DEFAULT_PORT, true, DEFAULT_DTLS_PORT, Duration.ofHours(1), Duration.ofSeconds(90), 16_384);
+                true,
+                DEFAULT_PORT,
+                true,
+                DEFAULT_DTLS_PORT,
+                Duration.ofHours(1),
+                Duration.ofSeconds(90),
+                16_384,
+                DEFAULT_DEDUP_CAPACITY);
     }
 
     /** This config on another port (0: any free one). */
     public CoapConfig withPort(int otherPort) {
-        return new CoapConfig(enabled, otherPort, dtlsEnabled, dtlsPort, sessionTtl, presenceTimeout, maxPayload);
+        return new CoapConfig(
+                enabled, otherPort, dtlsEnabled, dtlsPort, sessionTtl, presenceTimeout, maxPayload, dedupCapacity);
     }
 
     /** This config with DTLS on another port (0: any free one). */
     public CoapConfig withDtlsPort(int otherPort) {
-        return new CoapConfig(enabled, port, dtlsEnabled, otherPort, sessionTtl, presenceTimeout, maxPayload);
+        return new CoapConfig(
+                enabled, port, dtlsEnabled, otherPort, sessionTtl, presenceTimeout, maxPayload, dedupCapacity);
     }
 }

@@ -2,6 +2,7 @@ package dev.carlink.gateway.coap;
 
 import dev.carlink.gateway.GatewayConfig;
 import dev.carlink.gateway.mqtt.LoginThrottle;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -12,9 +13,13 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.InMemoryMessageExchangeStore;
+import org.eclipse.californium.core.network.MessageExchangeStore;
+import org.eclipse.californium.core.network.serialization.UdpDataSerializer;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.slf4j.Logger;
@@ -109,6 +114,8 @@ public final class CoapGatewayVerticle extends VerticleBase {
                         endpoint = new CoapEndpoint.Builder()
                                 .setConfiguration(californium)
                                 .setInetSocketAddress(new InetSocketAddress(gateway.host(), config.port()))
+                                .setMessageExchangeStore(exchangeStore(californium, "plain"))
+                                .setDataSerializerAndParser(new UdpDataSerializer(), parser(californium))
                                 .build();
                         server.addEndpoint(endpoint);
                     }
@@ -116,7 +123,9 @@ public final class CoapGatewayVerticle extends VerticleBase {
                         secureEndpoint = DtlsEndpoints.server(
                                 californium,
                                 new InetSocketAddress(gateway.host(), config.dtlsPort()),
-                                new VehiclePskStore(bus, busOptions, metrics));
+                                new VehiclePskStore(bus, busOptions, metrics),
+                                exchangeStore(californium, "dtls"),
+                                parser(californium));
                         server.addEndpoint(secureEndpoint);
                     }
                     server.add(v1);
@@ -137,6 +146,37 @@ public final class CoapGatewayVerticle extends VerticleBase {
                             config.sessionTtl(),
                             config.presenceTimeout());
                 });
+    }
+
+    /**
+     * Californium's exchange store with {@link BoundedDeduplicator} in place of the unbounded default, its size
+     * and evictions published as {@code carlink.gateway.coap.dedup.*} with the endpoint's name.
+     */
+    private MessageExchangeStore exchangeStore(Configuration californium, String name) {
+        BoundedDeduplicator deduplicator = new BoundedDeduplicator(
+                config.dedupCapacity(),
+                californium.get(
+                        org.eclipse.californium.core.config.CoapConfig.EXCHANGE_LIFETIME, TimeUnit.MILLISECONDS),
+                californium.get(
+                        org.eclipse.californium.core.config.CoapConfig.MARK_AND_SWEEP_INTERVAL, TimeUnit.MILLISECONDS),
+                californium.get(org.eclipse.californium.core.config.CoapConfig.DEDUPLICATOR_AUTO_REPLACE),
+                System::nanoTime);
+        InMemoryMessageExchangeStore store = new InMemoryMessageExchangeStore(californium);
+        store.setDeduplicator(deduplicator);
+        Gauge.builder("carlink.gateway.coap.dedup.size", deduplicator, BoundedDeduplicator::size)
+                .tag("endpoint", name)
+                .description("requests remembered to answer retransmissions")
+                .register(metrics);
+        FunctionCounter.builder("carlink.gateway.coap.dedup.evicted", deduplicator, BoundedDeduplicator::evicted)
+                .tag("endpoint", name)
+                .description("requests forgotten before their lifetime because the store was full")
+                .register(metrics);
+        return store;
+    }
+
+    private StrictUdpParser parser(Configuration californium) {
+        return new StrictUdpParser(
+                californium.get(org.eclipse.californium.core.config.CoapConfig.STRICT_EMPTY_MESSAGE_FORMAT), metrics);
     }
 
     /** Silent cars go offline (their observations are cancelled); expired logins are forgotten. */

@@ -2,6 +2,9 @@ package dev.carlink.gateway.coap;
 
 import java.net.InetSocketAddress;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.MessageExchangeStore;
+import org.eclipse.californium.core.network.serialization.DataParser;
+import org.eclipse.californium.core.network.serialization.UdpDataSerializer;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
@@ -25,7 +28,12 @@ final class DtlsEndpoints {
 
     private DtlsEndpoints() {}
 
-    static CoapEndpoint server(Configuration californium, InetSocketAddress address, AdvancedPskStore keys) {
+    static CoapEndpoint server(
+            Configuration californium,
+            InetSocketAddress address,
+            AdvancedPskStore keys,
+            MessageExchangeStore exchanges,
+            DataParser parser) {
         DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(californium)
                 .setAddress(address)
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
@@ -37,6 +45,8 @@ final class DtlsEndpoints {
         return new CoapEndpoint.Builder()
                 .setConfiguration(californium)
                 .setConnector(new DTLSConnector(dtls))
+                .setMessageExchangeStore(exchanges)
+                .setDataSerializerAndParser(new UdpDataSerializer(), parser)
                 .build();
     }
 }

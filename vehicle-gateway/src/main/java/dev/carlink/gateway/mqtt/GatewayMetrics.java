@@ -23,6 +23,8 @@ import java.util.Set;
  *   <li>{@code carlink.gateway.subscriptions.rejected} {reason}: topic filters refused
  *   <li>{@code carlink.gateway.commands.sent}, {@code .acked}: commands written to / PUBACKed by cars
  *   <li>{@code carlink.gateway.commands.refused}: commands a car's MQTT 5 PUBACK refused
+ *   <li>{@code carlink.gateway.protocol.errors}: packets vertx-mqtt refused by throwing (after a close, an
+ *       undefined reason code)
  * </ul>
  */
 public final class GatewayMetrics {
@@ -99,6 +101,11 @@ public final class GatewayMetrics {
     /** A connection closed for a limit: {@code limit} is receive-maximum, message-rate or topic-alias. */
     void limitExceeded(String limit) {
         counter("carlink.gateway.limits.exceeded", Tags.of("limit", limit)).increment();
+    }
+
+    /** A packet vertx-mqtt refused by throwing (see GatewayVerticle). */
+    public void protocolError() {
+        counter("carlink.gateway.protocol.errors", Tags.empty()).increment();
     }
 
     void commandSent() {
