@@ -54,9 +54,17 @@ final class CoapLegitCar extends LegitCar {
         return CoapSession.parseFrom(response.getPayload()).getToken();
     }
 
+    /**
+     * The honest fleet's own source address. The fuzzers send from 127.0.0.1, and the gateway blocks an address
+     * whose logins keep failing (as the fuzzer's wrong secrets do): honest cars are not behind the attacker's
+     * address here.
+     */
+    static final String HONEST_HOST = "127.0.0.2";
+
     static CoapEndpoint newEndpoint() {
         return new CoapEndpoint.Builder()
                 .setConfiguration(Configuration.createStandardWithoutFile())
+                .setInetSocketAddress(new java.net.InetSocketAddress(HONEST_HOST, 0))
                 .build();
     }
 

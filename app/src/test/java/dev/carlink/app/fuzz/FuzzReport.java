@@ -139,14 +139,17 @@ record FuzzReport(
         ResourceWatch.Sample max = resources.maxHeap();
         line(
                 out,
-                "heap after a collection: start %d MB, max %d MB (at %d s), end %d MB; bound start + %d MB; JVM max heap"
-                        + " %d MB (start and end after a forced full collection, the samples in between after the JVM's"
-                        + " own latest)",
+                "heap after a collection: start %d MB, max %d MB (at %d s), end %d MB; bound start + %d MB + the CoAP"
+                        + " duplicate store (%,.0f requests at %d bytes: %d MB); JVM max heap %d MB (start and end after"
+                        + " a forced full collection, the samples in between after the JVM's own latest)",
                 start.heapMb(),
                 max.heapMb(),
                 max.second(),
                 end.heapMb(),
                 settings.heapSlackMb(),
+                dedupEntries(),
+                GatewayFuzz.DEDUP_ENTRY_BYTES,
+                GatewayFuzz.dedupMb(dedupEntries()),
                 resources.heapMaxMb());
         line(
                 out,
@@ -204,6 +207,10 @@ record FuzzReport(
     }
 
     /** Prints the summary and writes it to target/fuzz/summary.txt. */
+    private double dedupEntries() {
+        return metrics.getOrDefault("carlink_gateway_coap_dedup_size", 0.0);
+    }
+
     void write() {
         String text = text();
         try {

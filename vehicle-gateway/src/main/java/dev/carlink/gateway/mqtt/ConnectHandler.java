@@ -187,21 +187,34 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
             MqttEndpoint endpoint, MqttProtocol protocol, String vin, String secret, boolean byCertificate) {
         Pending pending = new Pending();
         endpoint.closeHandler(v -> pending.closed = true);
+        // read now: once the endpoint is closed (the client left, or broke the protocol meanwhile) it throws
+        String remote = String.valueOf(endpoint.remoteAddress());
         AuthRequest request = AuthRequest.newBuilder()
                 .setVin(vin)
                 .setSecret(secret)
-                .setRemoteAddress(String.valueOf(endpoint.remoteAddress()))
+                .setRemoteAddress(remote)
                 .setClientCertificate(byCertificate)
                 .build();
         vertx.eventBus()
                 .<Buffer>request(BusAddress.VEHICLE_AUTHENTICATE, Buffer.buffer(request.toByteArray()), busOptions)
-                .onComplete(answer -> authenticated(endpoint, protocol, vin, pending, answer));
+                .onComplete(answer -> {
+                    try {
+                        authenticated(endpoint, protocol, vin, remote, pending, answer);
+                    } catch (IllegalArgumentException closed) {
+                        // vertx-mqtt throws on an endpoint closed before its close handler ran
+                        if (!String.valueOf(closed.getMessage()).contains("closed")) {
+                            throw closed;
+                        }
+                        log.debug("vehicle left during authentication [vin: {}]", vin);
+                    }
+                });
     }
 
     private void authenticated(
             MqttEndpoint endpoint,
             MqttProtocol protocol,
             String vin,
+            String remote,
             Pending pending,
             AsyncResult<Message<Buffer>> answer) {
         if (pending.closed) {
@@ -225,7 +238,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
             refuse(endpoint, Refusal.SERVER_UNAVAILABLE.code(protocol), "auth-unavailable", "bad reply");
             return;
         }
-        String address = LoginThrottle.host(String.valueOf(endpoint.remoteAddress()));
+        String address = LoginThrottle.host(remote);
         if (reply.getAuthenticated()) {
             throttle.succeeded(address, vin);
             accept(endpoint, protocol, vin);
