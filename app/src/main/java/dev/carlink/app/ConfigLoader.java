@@ -2,6 +2,7 @@ package dev.carlink.app;
 
 import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.CommandServiceConfig.BootstrapUser;
+import dev.carlink.command.rules.RulesConfig;
 import dev.carlink.gateway.GatewayConfig;
 import dev.carlink.gateway.MqttTlsConfig;
 import dev.carlink.gateway.coap.CoapConfig;
@@ -114,6 +115,38 @@ public final class ConfigLoader {
         d.put("commands.signature-validity", CommandServiceConfig.DEFAULT_SIGNATURE_VALIDITY.toSeconds() + "s");
         d.put("schedules.interval", CommandServiceConfig.Schedules.DEFAULT_INTERVAL.toMillis() + "ms");
         d.put("schedules.grace-period", CommandServiceConfig.Schedules.DEFAULT_GRACE_PERIOD.toMinutes() + "m");
+        RulesConfig rules = RulesConfig.defaults();
+        d.put("rules.fatigue.enabled", String.valueOf(rules.fatigue().enabled()));
+        d.put("rules.fatigue.repeat-window", rules.fatigue().repeatWindow().toMinutes() + "m");
+        d.put(
+                "rules.fatigue.acknowledge-timeout",
+                rules.fatigue().acknowledgeTimeout().toSeconds() + "s");
+        d.put("rules.fatigue.parked-reset", rules.fatigue().parkedReset().toMinutes() + "m");
+        d.put("rules.fatigue.event-retention", rules.fatigue().eventRetention().toHours() + "h");
+        d.put("rules.hot-cabin.enabled", String.valueOf(rules.hotCabin().enabled()));
+        d.put("rules.hot-cabin.threshold-c", String.valueOf(rules.hotCabin().thresholdC()));
+        d.put(
+                "rules.hot-cabin.cooling-target-c",
+                String.valueOf(rules.hotCabin().coolingTargetC()));
+        d.put("rules.hot-cabin.cooling-minutes", String.valueOf(rules.hotCabin().coolingMinutes()));
+        d.put("rules.hot-cabin.clear-below-c", String.valueOf(rules.hotCabin().clearBelowC()));
+        d.put(
+                "rules.sterilization.enabled",
+                String.valueOf(rules.sterilization().enabled()));
+        d.put(
+                "rules.sterilization.silent-grace",
+                rules.sterilization().silentGrace().toSeconds() + "s");
+        d.put(
+                "rules.command-failures.enabled",
+                String.valueOf(rules.commandFailures().enabled()));
+        d.put(
+                "rules.command-failures.count",
+                String.valueOf(rules.commandFailures().count()));
+        d.put("rules.command-failures.window", rules.commandFailures().window().toMinutes() + "m");
+        d.put("rules.owner-retries.enabled", String.valueOf(rules.ownerRetries().enabled()));
+        d.put("rules.owner-retries.count", String.valueOf(rules.ownerRetries().count()));
+        d.put("rules.owner-retries.window", rules.ownerRetries().window().toMinutes() + "m");
+        d.put("rules.schedule-not-run.enabled", String.valueOf(rules.scheduleNotRun()));
         d.put("demo.enabled", "true");
         d.put("demo.fleet-size", String.valueOf(DemoConfig.DEFAULT_FLEET_SIZE));
         d.put("demo.telemetry-interval", DemoConfig.DEFAULT_TELEMETRY_INTERVAL.toSeconds() + "s");
@@ -351,7 +384,8 @@ public final class ConfigLoader {
                                     duration("schedules.interval"),
                                     duration("schedules.grace-period"),
                                     defaults.schedules().batchSize(),
-                                    defaults.schedules().claimLease())));
+                                    defaults.schedules().claimLease()),
+                            rules(defaults.rules())));
             ClusterConfig cluster = section(
                     "cluster",
                     () -> new ClusterConfig(
@@ -373,6 +407,34 @@ public final class ConfigLoader {
                 problems.add(name + ": " + e.getMessage());
                 return null;
             }
+        }
+
+        private RulesConfig rules(RulesConfig defaults) {
+            return new RulesConfig(
+                    new RulesConfig.Fatigue(
+                            bool("rules.fatigue.enabled"),
+                            duration("rules.fatigue.repeat-window"),
+                            duration("rules.fatigue.acknowledge-timeout"),
+                            duration("rules.fatigue.parked-reset"),
+                            duration("rules.fatigue.event-retention")),
+                    new RulesConfig.HotCabin(
+                            bool("rules.hot-cabin.enabled"),
+                            number("rules.hot-cabin.threshold-c"),
+                            number("rules.hot-cabin.cooling-target-c"),
+                            integer("rules.hot-cabin.cooling-minutes"),
+                            number("rules.hot-cabin.clear-below-c")),
+                    new RulesConfig.Sterilization(
+                            bool("rules.sterilization.enabled"), duration("rules.sterilization.silent-grace")),
+                    new RulesConfig.Repeats(
+                            bool("rules.command-failures.enabled"),
+                            integer("rules.command-failures.count"),
+                            duration("rules.command-failures.window")),
+                    new RulesConfig.Repeats(
+                            bool("rules.owner-retries.enabled"),
+                            integer("rules.owner-retries.count"),
+                            duration("rules.owner-retries.window")),
+                    bool("rules.schedule-not-run.enabled"),
+                    defaults.interval());
         }
 
         private int integer(String key) {

@@ -50,6 +50,7 @@ final class DemoFleet implements AutoCloseable {
         for (int i = 0; i < credentials.size(); i++) {
             (i % OWNERS.size() == 0 ? alice : bob).add(credentials.get(i).vin());
         }
+        ownersChoose(new EnrollmentClient(api), Map.of("alice", alice, "bob", bob));
         FleetConfig fleetConfig = FleetConfig.of(mqtt).withFatigueTimeScale(demo.fatigueTimeScale());
         fleetConfig = fleetConfig.withCar(fleetConfig.car().withTelemetryInterval(demo.telemetryInterval()));
         Fleet fleet = new Fleet(fleetConfig, credentials, Clock.systemUTC());
@@ -61,6 +62,25 @@ final class DemoFleet implements AutoCloseable {
             throw new IllegalStateException("demo fleet did not start: " + e.getMessage(), e);
         }
         return new DemoFleet(fleet, Map.of("alice", List.copyOf(alice), "bob", List.copyOf(bob)));
+    }
+
+    /**
+     * What the demo's owners chose in their app: contact details for the service team, and the cloud fatigue
+     * service for their cars (it is off until an owner opts in).
+     */
+    private static void ownersChoose(EnrollmentClient client, Map<String, List<String>> vinsByOwner) {
+        Map<String, String> phones = Map.of("alice", "+49 30 5550 1001", "bob", "+49 30 5550 1002");
+        for (var owner : ConfigLoader.DEMO_USERS) {
+            List<String> vins = vinsByOwner.get(owner.username());
+            if (vins == null) {
+                continue;
+            }
+            String token = client.login(owner.username(), owner.password());
+            client.contact(token, phones.get(owner.username()), owner.username() + "@example.com");
+            for (String vin : vins) {
+                client.fatigueService(token, vin, true);
+            }
+        }
     }
 
     int size() {

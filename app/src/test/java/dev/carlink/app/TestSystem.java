@@ -218,7 +218,7 @@ public final class TestSystem implements AutoCloseable {
         return "http://127.0.0.1:" + server.httpPort() + path;
     }
 
-    String login(String username) {
+    public String login(String username) {
         return login(
                 username,
                 USERS.stream()
@@ -246,8 +246,16 @@ public final class TestSystem implements AutoCloseable {
         return enrollCar(vin, owner).secret();
     }
 
-    /** Enrolls a VIN for an owner (as staff): what the car is provisioned with, signing keys included. */
+    /**
+     * Enrolls a VIN for an owner (as staff), and the owner opts it in to the fatigue service: what the car is
+     * provisioned with, signing keys included.
+     */
     public VehicleCredentials enrollCar(String vin, String owner) {
+        return enrollCar(vin, owner, true);
+    }
+
+    /** Enrolls a VIN for an owner; {@code fatigueService} says whether the owner opts it in to that service. */
+    public VehicleCredentials enrollCar(String vin, String owner, boolean fatigueService) {
         if (staffToken == null) {
             staffToken = login("staff");
         }
@@ -256,6 +264,11 @@ public final class TestSystem implements AutoCloseable {
                 "/api/v1/admin/vehicles",
                 new JsonObject().put("vin", vin).put("owner", owner).encode());
         assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+        if (fatigueService) {
+            // the tests' owners have chosen the cloud fatigue service (it is off until an owner opts in)
+            Reply optIn = put(login(owner), "/api/v1/vehicles/" + vin + "/fatigue-service", "{\"optedIn\":true}");
+            assertThat(optIn.status()).as(optIn.body()).isEqualTo(200);
+        }
         return new VehicleCredentials(
                 vin,
                 reply.json().getString("secret"),
@@ -277,6 +290,22 @@ public final class TestSystem implements AutoCloseable {
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b.build());
+    }
+
+    /** The backend's Vert.x (to put a message on its event bus as another module would). */
+    io.vertx.core.Vertx vertx() {
+        return server.vertx();
+    }
+
+    public Reply put(String token, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api(path)))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

@@ -1,5 +1,6 @@
 package dev.carlink.command;
 
+import dev.carlink.command.rules.RulesConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param rateLimits how many command requests a car and an owner may make per minute
  * @param signatureValidity how long after signing a car accepts a command's signature (seconds, not minutes)
  * @param schedules how the A/C scheduler runs
+ * @param rules the proactive-service rules
  */
 public record CommandServiceConfig(
         String httpHost,
@@ -34,7 +36,8 @@ public record CommandServiceConfig(
         List<BootstrapUser> bootstrapUsers,
         RateLimits rateLimits,
         Duration signatureValidity,
-        Schedules schedules) {
+        Schedules schedules,
+        RulesConfig rules) {
 
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -157,7 +160,8 @@ public record CommandServiceConfig(
                 List.of(),
                 RateLimits.defaults(),
                 DEFAULT_SIGNATURE_VALIDITY,
-                Schedules.defaults());
+                Schedules.defaults(),
+                RulesConfig.defaults());
     }
 
     public CommandServiceConfig withHttp(String host, int port) {
@@ -174,7 +178,8 @@ public record CommandServiceConfig(
                 bootstrapUsers,
                 rateLimits,
                 signatureValidity,
-                schedules);
+                schedules,
+                rules);
     }
 
     public CommandServiceConfig withPasswordHashIterations(int iterations) {
@@ -191,7 +196,8 @@ public record CommandServiceConfig(
                 bootstrapUsers,
                 rateLimits,
                 signatureValidity,
-                schedules);
+                schedules,
+                rules);
     }
 
     public CommandServiceConfig withResultTimeout(Duration timeout) {
@@ -208,7 +214,8 @@ public record CommandServiceConfig(
                 bootstrapUsers,
                 rateLimits,
                 signatureValidity,
-                schedules);
+                schedules,
+                rules);
     }
 
     public CommandServiceConfig withBootstrapUsers(List<BootstrapUser> users) {
@@ -225,7 +232,8 @@ public record CommandServiceConfig(
                 users,
                 rateLimits,
                 signatureValidity,
-                schedules);
+                schedules,
+                rules);
     }
 
     public CommandServiceConfig withRateLimits(RateLimits limits) {
@@ -242,7 +250,8 @@ public record CommandServiceConfig(
                 bootstrapUsers,
                 limits,
                 signatureValidity,
-                schedules);
+                schedules,
+                rules);
     }
 
     public CommandServiceConfig withSchedules(Schedules settings) {
@@ -259,7 +268,8 @@ public record CommandServiceConfig(
                 bootstrapUsers,
                 rateLimits,
                 signatureValidity,
-                settings);
+                settings,
+                rules);
     }
 
     private static void requirePositive(String name, Duration value) {
@@ -279,6 +289,24 @@ public record CommandServiceConfig(
      *
      * @param role OWNER, STAFF or ADMIN
      */
+    public CommandServiceConfig withRules(RulesConfig settings) {
+        return new CommandServiceConfig(
+                httpHost,
+                httpPort,
+                tokenTtl,
+                passwordHashIterations,
+                deliveryTimeout,
+                resultTimeout,
+                sweepInterval,
+                minSterilizationChargePct,
+                minClimateChargePct,
+                bootstrapUsers,
+                rateLimits,
+                signatureValidity,
+                schedules,
+                settings);
+    }
+
     public record BootstrapUser(String username, String password, String role, String displayName) {
         public BootstrapUser {
             if (username == null || !username.matches("[a-z][a-z0-9._-]{1,31}")) {

@@ -4,10 +4,10 @@ import dev.carlink.command.account.AccountService;
 import dev.carlink.command.account.PasswordHasher;
 import dev.carlink.command.bus.VehicleBusHandlers;
 import dev.carlink.command.event.VehicleEventService;
-import dev.carlink.command.fatigue.FatigueLoop;
 import dev.carlink.command.http.ApiRouter;
 import dev.carlink.command.lifecycle.CloudPreconditions;
 import dev.carlink.command.lifecycle.CommandService;
+import dev.carlink.command.rules.ServiceRules;
 import dev.carlink.command.schedule.FireRules;
 import dev.carlink.command.schedule.ScheduleCalculator;
 import dev.carlink.command.schedule.ScheduleService;
@@ -45,6 +45,7 @@ public final class CommandServiceVerticle extends VerticleBase {
 
     private HttpServer server;
     private VehicleBusHandlers busHandlers;
+    private ServiceRules rules;
     private long sweepTimer = -1;
     private long scheduleTimer = -1;
 
@@ -74,11 +75,12 @@ public final class CommandServiceVerticle extends VerticleBase {
                 clock,
                 metrics,
                 new CommandSigner(config.signatureValidity(), clock));
-        TaskService tasks = new TaskService(db, clock, metrics);
+        TaskService tasks = new TaskService(vertx, db, clock, metrics);
         ScheduleSync scheduleSync = new ScheduleSync(db, commands, metrics);
-        VehicleEventService events =
-                new VehicleEventService(db, new FatigueLoop(commands, tasks), scheduleSync, metrics);
+        rules = new ServiceRules(vertx, db, config.rules(), commands, tasks, clock, metrics);
+        VehicleEventService events = new VehicleEventService(db, rules, scheduleSync, metrics);
         busHandlers = new VehicleBusHandlers(vertx, vehicles, commands, scheduleSync, events, metrics);
+        busHandlers.onPresence(rules::onPresence);
 
         sweepTimer = vertx.setPeriodic(config.sweepInterval().toMillis(), id -> commands.sweep()
                 .onSuccess(moved -> {
@@ -99,6 +101,8 @@ public final class CommandServiceVerticle extends VerticleBase {
                 config.schedules(),
                 clock,
                 metrics);
+        scheduler.onSkipped(
+                (vin, fire) -> rules.onScheduleSkipped(vin, fire.reason().orElseThrow(), fire.detail()));
         scheduleTimer = vertx.setPeriodic(config.schedules().interval().toMillis(), id -> scheduler.tick());
 
         HttpServerOptions options =
@@ -120,6 +124,7 @@ public final class CommandServiceVerticle extends VerticleBase {
                 .compose(v -> accounts.bootstrap(config.bootstrapUsers()))
                 .compose(v -> vehicles.markAllOffline())
                 .compose(v -> busHandlers.register())
+                .compose(v -> rules.start())
                 .compose(v -> vertx.createHttpServer(options)
                         .requestHandler(ApiRouter.create(vertx, services))
                         .listen())
@@ -134,6 +139,9 @@ public final class CommandServiceVerticle extends VerticleBase {
         vertx.cancelTimer(sweepTimer);
         vertx.cancelTimer(scheduleTimer);
         Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+        if (rules != null) {
+            closing = closing.compose(v -> rules.stop());
+        }
         return closing.compose(v -> busHandlers == null ? Future.succeededFuture() : busHandlers.unregister());
     }
 

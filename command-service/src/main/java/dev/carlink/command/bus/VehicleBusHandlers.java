@@ -42,6 +42,7 @@ public final class VehicleBusHandlers {
     private static final Logger log = LoggerFactory.getLogger(VehicleBusHandlers.class);
 
     private final Vertx vertx;
+    private java.util.function.BiConsumer<String, Boolean> presenceListener = (vin, online) -> {};
     private final VehicleService vehicles;
     private final CommandService commands;
     private final ScheduleSync schedules;
@@ -164,6 +165,11 @@ public final class VehicleBusHandlers {
         return commands.onResult(ingest.getVin(), ingest.getResult()).map(Buffer.buffer());
     }
 
+    /** Hears every presence change once it is applied: VIN and whether the car is online. */
+    public void onPresence(java.util.function.BiConsumer<String, Boolean> listener) {
+        this.presenceListener = listener;
+    }
+
     private Future<Buffer> presence(PresenceChange change) {
         Instant at = Instant.ofEpochMilli(change.getAtMs());
         String protocol = change.getProtocol().isEmpty() ? null : change.getProtocol();
@@ -175,6 +181,9 @@ public final class VehicleBusHandlers {
                             change.getVin(),
                             change.getProtocol(),
                             change.getReason());
+                    if (applied) {
+                        presenceListener.accept(change.getVin(), change.getOnline());
+                    }
                     if (!change.getOnline()) {
                         return Future.<Void>succeededFuture();
                     }

@@ -1,26 +1,29 @@
 package dev.carlink.command.event;
 
-import dev.carlink.command.fatigue.FatigueLoop;
+import dev.carlink.command.rules.RuleEffects;
+import dev.carlink.command.rules.ServiceRules;
 import dev.carlink.command.schedule.ScheduleSync;
 import dev.carlink.command.store.Db;
 import dev.carlink.proto.bus.v1.VehicleEventIngest;
-import dev.carlink.proto.v1.FatigueLevel;
 import dev.carlink.proto.v1.VehicleEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
- * Stores each event a car sends, once, and hands it to the loops that act on it (fatigue, and the reports of
- * schedules the car runs itself). A task an event opens is
- * written in the same transaction as the event; an in-car reminder is a command with an id derived from the
- * event, so a redelivered event never acts twice and a retried one still acts.
+ * Stores each event a car sends, once, and hands it to what acts on it: the service rules (fatigue ladder, skipped
+ * schedules) and the reports of schedules the car runs itself. A task an event opens is written in the same
+ * transaction as the event; an in-car reminder is a command with an id derived from the event, so a redelivered
+ * event never acts twice and a retried one still acts. A fatigue alert of a car whose owner did not opt in to the
+ * fatigue service is acknowledged and not kept.
  */
 public final class VehicleEventService {
 
     private final Db db;
-    private final FatigueLoop fatigue;
+    private final ServiceRules rules;
     private final ScheduleSync schedules;
     private final MeterRegistry metrics;
     private final VehicleEventRepository repository = new VehicleEventRepository();
@@ -30,9 +33,9 @@ public final class VehicleEventService {
 
     static final long LATEST_MS = 4_102_444_800_000L;
 
-    public VehicleEventService(Db db, FatigueLoop fatigue, ScheduleSync schedules, MeterRegistry metrics) {
+    public VehicleEventService(Db db, ServiceRules rules, ScheduleSync schedules, MeterRegistry metrics) {
         this.db = db;
-        this.fatigue = fatigue;
+        this.rules = rules;
         this.schedules = schedules;
         this.metrics = metrics;
     }
@@ -63,9 +66,12 @@ public final class VehicleEventService {
         }
         String vin = ingest.getVin();
         String kind = event.getKindCase().name().toLowerCase(Locale.ROOT);
-        boolean critical =
-                event.hasFatigueAlert() && event.getFatigueAlert().getLevel() == FatigueLevel.FATIGUE_LEVEL_CRITICAL;
+        RuleEffects effects = ServiceRules.effects();
         return db.tx(c -> {
+                    if (event.hasFatigueAlert() && !rules.servesFatigue(c, vin)) {
+                        // driver monitoring is personal data: not kept for a car whose owner did not opt in
+                        return Stored.NOT_WANTED;
+                    }
                     boolean stored = repository.insert(
                             c,
                             vin,
@@ -74,23 +80,33 @@ public final class VehicleEventService {
                             Instant.ofEpochMilli(ingest.getReceivedAtMs()),
                             kind,
                             event.toByteArray());
-                    if (stored && critical) {
-                        fatigue.onCritical(c, vin, event);
+                    if (!stored) {
+                        return Stored.DUPLICATE;
                     }
-                    if (stored && event.hasScheduleRun()) {
+                    if (event.hasScheduleRun()) {
                         schedules.onCarReport(
                                 c, vin, event.getScheduleRun(), Instant.ofEpochMilli(ingest.getReceivedAtMs()));
                     }
-                    return stored;
+                    return new Stored(true, true, rules.onEvent(c, vin, event, effects));
                 })
                 .compose(stored -> {
-                    metrics.counter("carlink.events.received", "kind", kind, "duplicate", String.valueOf(!stored))
+                    metrics.counter(
+                                    "carlink.events.received",
+                                    "kind",
+                                    kind,
+                                    "outcome",
+                                    !stored.wanted() ? "not-opted-in" : stored.fresh() ? "stored" : "duplicate")
                             .increment();
-                    if (event.hasFatigueAlert()
-                            && event.getFatigueAlert().getLevel() == FatigueLevel.FATIGUE_LEVEL_WARNING) {
-                        return fatigue.onWarning(vin, event);
-                    }
-                    return Future.succeededFuture();
+                    rules.apply(effects);
+                    return stored.reminder().isPresent()
+                            ? rules.sendReminder(vin, stored.reminder().get())
+                            : Future.<Void>succeededFuture();
                 });
+    }
+
+    /** What the transaction did with an event, and the reminder it asks for. */
+    private record Stored(boolean fresh, boolean wanted, Optional<UUID> reminder) {
+        static final Stored DUPLICATE = new Stored(false, true, Optional.empty());
+        static final Stored NOT_WANTED = new Stored(false, false, Optional.empty());
     }
 }

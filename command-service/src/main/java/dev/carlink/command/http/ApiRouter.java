@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,10 @@ public final class ApiRouter {
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(s.metrics().scrape()));
 
+        // the staff console: static files, talking to the API below like any client
+        root.get("/console").handler(ctx -> ctx.redirect("/console/"));
+        root.route("/console/*").handler(StaticHandler.create("webroot/console").setCachingEnabled(false));
+
         Router api = Router.router(vertx);
         new AccountRoutes(s.accounts(), s.metrics()).mount(api);
         SigningKeyRoutes keys = new SigningKeyRoutes(s.signingKeys());
@@ -70,7 +75,8 @@ public final class ApiRouter {
         new VehicleRoutes(vertx, auth, s.vehicles(), s.telemetry(), s.clock()).mount(api);
         new CommandRoutes(auth, s.commands(), new RateLimiter(s.clock()), s.rateLimits(), s.metrics()).mount(api);
         new ScheduleRoutes(auth, s.schedules(), s.clock()).mount(api);
-        new TaskRoutes(s.tasks()).mount(api);
+        new TaskRoutes(vertx, s.tasks()).mount(api);
+        new ServiceRoutes(auth, s.db()).mount(api);
         new FleetRoutes(s.telemetry(), s.clock()).mount(api);
         new AdminRoutes(s.vehicles()).mount(api);
         keys.mountAdmin(api);

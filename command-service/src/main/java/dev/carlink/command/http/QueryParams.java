@@ -39,6 +39,21 @@ final class QueryParams {
         }
     }
 
+    /** A {@code limit} of 1..max (default when absent); on a bad one answers 400 and returns null. */
+    static Integer limit(RoutingContext ctx, int fallback, int max) {
+        int limit;
+        try {
+            limit = integer(ctx, "limit", fallback);
+        } catch (IllegalArgumentException answered) {
+            return null;
+        }
+        if (limit < 1 || limit > max) {
+            Problem.badField(ctx, "limit", "must be 1.." + max + ", was " + limit);
+            return null;
+        }
+        return limit;
+    }
+
     static Optional<Float> number(RoutingContext ctx, String name) {
         String raw = ctx.request().getParam(name);
         if (raw == null) {

@@ -6,6 +6,7 @@ import dev.carlink.command.task.TaskService;
 import dev.carlink.command.task.TaskStatus;
 import dev.carlink.command.vehicle.Vin;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,16 +22,24 @@ final class TaskRoutes {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
 
-    private final TaskService tasks;
+    static final long KEEPALIVE_MS = 15_000;
 
-    TaskRoutes(TaskService tasks) {
+    private final TaskService tasks;
+    /** Open queue streams; touched only on the event loop of the verticle that mounted the routes. */
+    private final List<HttpServerResponse> queue = new ArrayList<>();
+
+    TaskRoutes(io.vertx.core.Vertx vertx, TaskService tasks) {
         this.tasks = tasks;
+        vertx.eventBus().<JsonObject>localConsumer(TaskService.CHANGED_ADDRESS, msg -> changed(msg.body()));
     }
 
     void mount(Router api) {
         api.get("/tasks").handler(this::list);
+        api.get("/tasks/stream").handler(this::stream);
         api.get("/tasks/:id").handler(this::one);
         api.post("/tasks/:id/claim").handler(this::claim);
+        api.post("/tasks/:id/start").handler(this::start);
+        api.post("/tasks/:id/notes").handler(this::note);
         api.post("/tasks/:id/resolve").handler(ctx -> close(ctx, true));
         api.post("/tasks/:id/dismiss").handler(ctx -> close(ctx, false));
     }
@@ -85,15 +94,91 @@ final class TaskRoutes {
         if (id == null) {
             return;
         }
-        tasks.get(id)
+        tasks.detail(id)
                 .onSuccess(found -> {
                     if (found.isEmpty()) {
                         Problem.send(ctx, 404, "Not found", "no task " + id);
                     } else {
-                        Responses.json(ctx, 200, found.get().toJson());
+                        Responses.json(ctx, 200, found.get());
                     }
                 })
                 .onFailure(ctx::fail);
+    }
+
+    private void start(RoutingContext ctx) {
+        Long id = staffAndId(ctx);
+        if (id == null) {
+            return;
+        }
+        answer(ctx, tasks.start(id, BearerAuth.principal(ctx)));
+    }
+
+    private void note(RoutingContext ctx) {
+        Long id = staffAndId(ctx);
+        if (id == null) {
+            return;
+        }
+        JsonObject body = Bodies.jsonObject(ctx);
+        if (body == null) {
+            return;
+        }
+        String text;
+        try {
+            Json.onlyFields(body, Set.of("text"));
+            text = Json.requiredString(body, "text");
+            if (text.isBlank() || text.length() > 4000) {
+                throw new FieldError("text", "must be 1..4000 characters");
+            }
+        } catch (FieldError e) {
+            Problem.badField(ctx, e.field(), e.getMessage().substring(e.field().length() + 2));
+            return;
+        }
+        answer(ctx, tasks.note(id, BearerAuth.principal(ctx), text));
+    }
+
+    /**
+     * The live queue for the staff console (server-sent events): a {@code snapshot} of the open tasks, then a
+     * {@code task} event for every committed change. A comment every 15 s keeps proxies from closing it.
+     */
+    private void stream(RoutingContext ctx) {
+        if (!BearerAuth.requireStaff(ctx)) {
+            return;
+        }
+        tasks.list(List.of(TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.IN_PROGRESS), null, MAX_LIMIT)
+                .onSuccess(open -> {
+                    HttpServerResponse response = ctx.response()
+                            .setChunked(true)
+                            .putHeader("Content-Type", "text/event-stream")
+                            .putHeader("Cache-Control", "no-store");
+                    JsonArray snapshot = new JsonArray();
+                    open.forEach(t -> snapshot.add(t.toJson()));
+                    response.write("event: snapshot\ndata: "
+                            + new JsonObject().put("tasks", snapshot).encode() + "\n\n");
+                    queue.add(response);
+                    long keepAlive = ctx.vertx().setPeriodic(KEEPALIVE_MS, t -> {
+                        if (!response.closed()) {
+                            response.write(": keep-alive\n\n");
+                        }
+                    });
+                    response.closeHandler(closed -> {
+                        ctx.vertx().cancelTimer(keepAlive);
+                        queue.remove(response);
+                    });
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /** Sends a committed change to every open queue stream; a saturated stream misses it and reloads on reconnect. */
+    private void changed(JsonObject task) {
+        if (queue.isEmpty()) {
+            return;
+        }
+        String frame = "event: task\ndata: " + task.encode() + "\n\n";
+        for (HttpServerResponse response : queue) {
+            if (!response.closed() && !response.writeQueueFull()) {
+                response.write(frame);
+            }
+        }
     }
 
     private void claim(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package dev.carlink.command.http;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.carlink.command.lifecycle.CommandService;
+import dev.carlink.command.rules.OwnerAlerts;
 import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.vehicle.VehicleService;
 import dev.carlink.command.vehicle.VehicleView;
@@ -196,7 +197,7 @@ final class VehicleRoutes {
 
     /**
      * Server-sent events for one car: {@code state} on every stored sample, {@code command} on every
-     * command change. A comment line every 15 s keeps proxies from closing the stream.
+     * command change, {@code alert} on every alert meant for its owner. A comment line every 15 s keeps proxies from closing the stream.
      */
     private void stream(RoutingContext ctx) {
         auth.whenReadable(ctx, vin -> {
@@ -234,6 +235,12 @@ final class VehicleRoutes {
                 }
             } catch (InvalidProtocolBufferException e) {
                 throw new IllegalStateException("unreadable state on the bus", e);
+            }
+        });
+        vertx.eventBus().<JsonObject>localConsumer(OwnerAlerts.ADDRESS, msg -> {
+            String vin = msg.body().getString("vin");
+            if (vin != null) {
+                streams.send(vin, "alert", msg.body());
             }
         });
         vertx.eventBus().<JsonObject>consumer(CommandService.UPDATES_ADDRESS, msg -> {

@@ -175,7 +175,7 @@ public final class ScheduleSync {
     }
 
     /** The skip reason the owner sees for a car's refusal code. */
-    static SkipReason skipReason(ReasonCode code) {
+    public static SkipReason skipReason(ReasonCode code) {
         switch (code) {
             case REASON_CODE_LOW_CHARGE:
                 return SkipReason.SOC_TOO_LOW;

@@ -53,6 +53,7 @@ public final class Scheduler {
     private final Timer lateness;
     private final ScheduleRepository repository = new ScheduleRepository();
     private final AtomicBoolean running = new AtomicBoolean();
+    private java.util.function.BiConsumer<String, FireRecord> skipped = (vin, fire) -> {};
 
     public Scheduler(
             Db db,
@@ -157,7 +158,7 @@ public final class Scheduler {
                     return Future.succeededFuture();
                 }
                 if (recorded.get().inserted()) {
-                    counted(fire);
+                    counted(schedule.vin(), fire);
                 }
                 FireRecord decided = recorded.get().fire();
                 return decided.outcome() == FireOutcome.FIRED
@@ -239,7 +240,12 @@ public final class Scheduler {
                 next.isPresent());
     }
 
-    private void counted(FireRecord fire) {
+    /** Hears every occurrence this scheduler skipped (once, when first decided): the car's VIN and the decision. */
+    public void onSkipped(java.util.function.BiConsumer<String, FireRecord> listener) {
+        this.skipped = listener;
+    }
+
+    private void counted(String vin, FireRecord fire) {
         metrics.counter(
                         "carlink.schedules.fires",
                         "outcome",
@@ -247,6 +253,9 @@ public final class Scheduler {
                         "reason",
                         fire.reason().map(Enum::name).orElse("none"))
                 .increment();
+        if (fire.outcome() == FireOutcome.SKIPPED) {
+            skipped.accept(vin, fire);
+        }
         if (fire.outcome() == FireOutcome.FIRED) {
             lateness.record(fire.lateness());
         } else if (fire.reason().filter(SkipReason.MISSED::equals).isPresent()) {

@@ -14,7 +14,11 @@ import java.util.Optional;
 final class TaskRepository {
 
     private static final String COLUMNS =
-            "id, vin, type, priority, status, assignee, outcome, occurrences, " + "created_at, updated_at, sla_due_at";
+            "id, vin, type, priority, status, assignee, outcome, occurrences, created_at, updated_at, sla_due_at, "
+                    + "escalated_at";
+
+    /** A car owner's contact, for staff. */
+    record Contact(String username, String displayName, String phone, String email) {}
 
     /**
      * Opens a task or, when one is open for this car and type, counts one more occurrence on it. The
@@ -103,6 +107,80 @@ final class TaskRepository {
         }
     }
 
+    /** Sets a task's priority (a repeat or an escalation raised it). */
+    void updatePriority(Connection c, long id, TaskType.Priority priority, Instant now) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE command.tasks SET priority = ?, updated_at = ? WHERE id = ?")) {
+            ps.setString(1, priority.name());
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setLong(3, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Marks open tasks past their SLA and not escalated yet as escalated, one priority more urgent, and returns
+     * their ids with the priority they had. Rows another sweep holds are skipped, so two sweeps never escalate
+     * one task twice.
+     */
+    List<long[]> escalateOverdue(Connection c, Instant now, int limit) throws SQLException {
+        List<long[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE command.tasks t SET escalated_at = ?, updated_at = ?, "
+                + "priority = CASE t.priority WHEN 'LOW' THEN 'NORMAL' WHEN 'NORMAL' THEN 'HIGH' ELSE 'URGENT' END "
+                + "FROM (SELECT id, priority FROM command.tasks WHERE status IN ('OPEN', 'CLAIMED', 'IN_PROGRESS') "
+                + "AND escalated_at IS NULL AND sla_due_at <= ? ORDER BY sla_due_at LIMIT ? "
+                + "FOR UPDATE SKIP LOCKED) due WHERE t.id = due.id RETURNING t.id, due.priority")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setInt(4, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new long[] {
+                        rs.getLong(1),
+                        TaskType.Priority.valueOf(rs.getString(2)).ordinal()
+                    });
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The other tasks of a car, newest first. */
+    List<TaskView> ofVehicle(Connection c, String vin, long except, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM command.tasks WHERE vin = ? AND id <> ? ORDER BY created_at DESC, id DESC LIMIT ?")) {
+            ps.setString(1, vin);
+            ps.setLong(2, except);
+            ps.setInt(3, limit);
+            return read(ps);
+        }
+    }
+
+    /** Whether the car has an open task of this type. */
+    boolean hasOpen(Connection c, String vin, TaskType type) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM command.tasks WHERE vin = ? AND type = ? "
+                + "AND status IN ('OPEN', 'CLAIMED', 'IN_PROGRESS')")) {
+            ps.setString(1, vin);
+            ps.setString(2, type.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    Optional<Contact> ownerOf(Connection c, String vin) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT u.username, u.display_name, u.phone, u.email "
+                + "FROM command.vehicles v JOIN command.users u ON u.id = v.owner_id WHERE v.vin = ?")) {
+            ps.setString(1, vin);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new Contact(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                        : Optional.empty();
+            }
+        }
+    }
+
     private static List<TaskView> read(PreparedStatement ps) throws SQLException {
         List<TaskView> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
@@ -119,6 +197,7 @@ final class TaskRepository {
                         rs.getTimestamp(9).toInstant(),
                         rs.getTimestamp(10).toInstant(),
                         rs.getTimestamp(11).toInstant(),
+                        rs.getTimestamp(12) == null ? null : rs.getTimestamp(12).toInstant(),
                         List.of()));
             }
         }

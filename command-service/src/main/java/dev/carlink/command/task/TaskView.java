@@ -18,16 +18,36 @@ public record TaskView(
         Instant createdAt,
         Instant updatedAt,
         Instant slaDueAt,
+        Instant escalatedAt,
         List<Entry> timeline) {
 
     /** One line of a task's timeline. */
     public record Entry(Instant at, String kind, String author, String text) {}
+
+    /** This task with {@code entries} as its timeline. */
+    public TaskView withTimeline(List<Entry> entries) {
+        return new TaskView(
+                id,
+                vin,
+                type,
+                priority,
+                status,
+                assignee,
+                outcome,
+                occurrences,
+                createdAt,
+                updatedAt,
+                slaDueAt,
+                escalatedAt,
+                entries);
+    }
 
     public JsonObject toJson() {
         JsonObject json = new JsonObject()
                 .put("id", id)
                 .put("vin", vin)
                 .put("type", type.name())
+                .put("title", type.title())
                 .put("priority", priority.name())
                 .put("status", status.name())
                 .put("assignee", assignee)
@@ -36,6 +56,8 @@ public record TaskView(
                 .put("createdAt", createdAt.toString())
                 .put("updatedAt", updatedAt.toString())
                 .put("slaDueAt", slaDueAt.toString())
+                .put("escalated", escalatedAt != null)
+                .put("escalatedAt", escalatedAt == null ? null : escalatedAt.toString())
                 .put("playbook", type.playbook());
         if (!timeline.isEmpty()) {
             JsonArray entries = new JsonArray();

@@ -56,7 +56,7 @@ class OneOpenTaskPerCarIT {
     @Test
     void concurrentTriggers_forOneCarAndType_openExactlyOneTask_andCountEveryTrigger() throws Exception {
         Db db = new Db(vertx, dataSource);
-        TaskService tasks = new TaskService(db, Clock.systemUTC(), new SimpleMeterRegistry());
+        TaskService tasks = new TaskService(vertx, db, Clock.systemUTC(), new SimpleMeterRegistry());
         int triggers = 8;
         CyclicBarrier start = new CyclicBarrier(triggers);
         ExecutorService pool = Executors.newFixedThreadPool(triggers);
@@ -65,7 +65,8 @@ class OneOpenTaskPerCarIT {
             int n = i;
             Callable<Long> raise = () -> {
                 start.await(10, TimeUnit.SECONDS);
-                return db.inTransaction(c -> tasks.raise(c, VIN, TaskType.DRIVER_FATIGUE_CRITICAL, "trigger " + n));
+                return db.inTransaction(c -> tasks.raise(c, VIN, TaskType.DRIVER_FATIGUE_CRITICAL, "trigger " + n)
+                        .id());
             };
             ids.add(pool.submit(raise));
         }

@@ -95,6 +95,36 @@ public final class EnrollmentClient {
         return credentials(vin, answer, "enroll " + vin);
     }
 
+    /**
+     * As the car's owner, opts the car in to (or out of) the cloud fatigue service, which is off until the owner
+     * chooses it: driver monitoring is personal data.
+     *
+     * @param ownerToken the owner's token from {@link #login}
+     */
+    public void fatigueService(String ownerToken, String vin, boolean optedIn) {
+        Vins.requireValid(vin);
+        expect(
+                200,
+                send(
+                        "PUT",
+                        "/api/v1/vehicles/" + vin + "/fatigue-service",
+                        ownerToken,
+                        new JsonObject().put("optedIn", optedIn)),
+                "fatigue service of " + vin);
+    }
+
+    /** Sets how the service team reaches the logged-in user. */
+    public void contact(String token, String phone, String email) {
+        expect(
+                200,
+                send(
+                        "PUT",
+                        "/api/v1/account/contact",
+                        token,
+                        new JsonObject().put("phone", phone).put("email", email)),
+                "contact details");
+    }
+
     /** Gives {@code vin} a new secret (the old one stops working). */
     public VehicleCredentials rotateSecret(String token, String vin) {
         Vins.requireValid(vin);
@@ -129,13 +159,18 @@ public final class EnrollmentClient {
     }
 
     private HttpResponse<String> post(String path, String token, JsonObject body) {
+        return send("POST", path, token, body);
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, JsonObject body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiBase + path))
                 .timeout(requestTimeout)
                 .header("Accept", "application/json, application/problem+json");
         if (body != null) {
-            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
         } else {
-            request.POST(HttpRequest.BodyPublishers.noBody());
+            request.method(method, HttpRequest.BodyPublishers.noBody());
         }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -143,10 +178,10 @@ public final class EnrollmentClient {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new EnrollmentException("POST " + apiBase + path + " failed: " + e, e);
+            throw new EnrollmentException(method + " " + apiBase + path + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new EnrollmentException("POST " + apiBase + path + " interrupted", e);
+            throw new EnrollmentException(method + " " + apiBase + path + " interrupted", e);
         }
     }
 

@@ -298,9 +298,17 @@ public record Scenario(String name, String description, double timeScale, CarSet
                             ? new Step(i, at, parseAction(sj, step, refs), null)
                             : new Step(i, at, null, parseExpectation(sj, step, refs)));
         }
-        return new Scenario(
-                j.string(root, "name"), j.optionalString(root, "description", ""), timeScale, car, List.copyOf(steps));
+        String name = j.string(root, "name");
+        if (name.isBlank() || name.length() > MAX_NAME) {
+            // the runner names the car it enrolls after the scenario, and a car's name has at most 80 characters
+            throw new ScenarioFormatException(
+                    source + ".name: must be 1.." + MAX_NAME + " characters, was " + name.length());
+        }
+        return new Scenario(name, j.optionalString(root, "description", ""), timeScale, car, List.copyOf(steps));
     }
+
+    /** Longest scenario name: "Scenario: " and the name make the enrolled car's name (80 at most). */
+    static final int MAX_NAME = 70;
 
     private static CarSetup parseCar(Json j, JsonObject car) {
         j.onlyFields(

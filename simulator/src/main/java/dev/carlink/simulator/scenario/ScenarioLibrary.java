@@ -26,7 +26,11 @@ public final class ScenarioLibrary {
             "malformed-and-skewed-telemetry-refused.json",
             "schedule-ready-by-cools.json",
             "schedule-low-charge-skipped.json",
-            "forged-commands-refused.json");
+            "forged-commands-refused.json",
+            "hot-cabin-child-emergency.json",
+            "sterilization-aborted-task.json",
+            "fatigue-second-warning-escalates.json",
+            "owner-retries-failing-command.json");
 
     private ScenarioLibrary() {}
 

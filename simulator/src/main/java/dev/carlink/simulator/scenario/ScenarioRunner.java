@@ -182,8 +182,10 @@ public final class ScenarioRunner {
         MqttCarConfig carConfig = MqttCarConfig.of(backend.mqtt())
                 .withTelemetryInterval(TELEMETRY_INTERVAL)
                 .withTimeScale(scale);
-        Play play =
-                new Play(credentials, simulated, carConfig, api.login(setup.owner(), ownerPassword), staffToken, clock);
+        String ownerToken = api.login(setup.owner(), ownerPassword);
+        // the scenarios' owners have chosen the cloud fatigue service (it is off until an owner opts in)
+        enrollment.fatigueService(ownerToken, vin, true);
+        Play play = new Play(credentials, simulated, carConfig, ownerToken, staffToken, clock);
         play.connect();
         progress.accept("  car " + vin + " of " + setup.owner() + " connected");
         awaitFirstState(play);
