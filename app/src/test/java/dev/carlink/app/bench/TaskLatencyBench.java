@@ -73,7 +73,7 @@ class TaskLatencyBench {
             progress("enrolling " + loadCars + " load cars and " + alertCars + " alerting cars");
             List<VehicleCredentials> fleet = new ArrayList<>();
             for (int i = 0; i < loadCars; i++) {
-                fleet.add(system.enrollCar(String.format(Locale.ROOT, "LOADCAR%010d", i), "bob", false));
+                fleet.add(system.enrollCar(String.format(Locale.ROOT, "FLEETCAR%09d", i), "bob", false));
             }
             String staff = system.login("staff");
             String alice = system.login("alice");
