@@ -12,6 +12,22 @@ public final class DebianPackage {
 
     private DebianPackage() {}
 
+    /** Runs apt-get with {@code args}, its output on this process's; whether it succeeded within 10 minutes. */
+    private static boolean apt(String... args) throws java.io.IOException, InterruptedException {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add("apt-get");
+        command.addAll(java.util.List.of(args));
+        Process apt = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        if (!apt.waitFor(10, TimeUnit.MINUTES)) {
+            apt.destroyForcibly();
+            return false;
+        }
+        return apt.exitValue() == 0;
+    }
+
     /** Makes sure {@code binary} exists, installing {@code debianPackage} if it does not. */
     public static Path require(String debianPackage, String binary) {
         Path path = Path.of(binary);
@@ -23,12 +39,12 @@ public final class DebianPackage {
                     + " (sudo apt-get install -y " + debianPackage + ")");
         }
         try {
-            Process apt = new ProcessBuilder("apt-get", "install", "-y", "-q", debianPackage)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            if (!apt.waitFor(10, TimeUnit.MINUTES) || apt.exitValue() != 0 || !Files.isExecutable(path)) {
-                apt.destroyForcibly();
+            if (!apt("install", "-y", "-q", debianPackage)) {
+                // a fresh machine may have no package lists yet: fetch them, then try once more
+                apt("update", "-q");
+                apt("install", "-y", "-q", debianPackage);
+            }
+            if (!Files.isExecutable(path)) {
                 throw new IllegalStateException("apt-get install -y " + debianPackage + " failed; " + binary
                         + " is still missing (the machine needs Debian's package mirror)");
             }

@@ -65,7 +65,7 @@ class ServiceRulesIT {
                                 defaults.fatigue().parkedReset(),
                                 defaults.fatigue().eventRetention()),
                         defaults.hotCabin(),
-                        defaults.sterilization(),
+                        new RulesConfig.Sterilization(true, Duration.ofSeconds(2)),
                         defaults.commandFailures(),
                         defaults.ownerRetries(),
                         defaults.scheduleNotRun(),
@@ -88,6 +88,7 @@ class ServiceRulesIT {
         simulated.park();
         simulated.lockAllDoors();
         simulated.setCabinTemperature(25);
+        simulated.setStateOfCharge(80);
         MqttCar car = new MqttCar(
                 credentials,
                 simulated,
@@ -255,6 +256,92 @@ class ServiceRulesIT {
                 system.get(staff, "/api/v1/tasks/" + task.getLong("id")).json();
         assertThat(detail.getJsonArray("timeline").getJsonObject(0).getString("text"))
                 .startsWith("a second L2 warning");
+    }
+
+    @Test
+    void fatigueEvents_areDeletedAfterTheirRetention_theCarsOtherEventsStay() throws Exception {
+        String vin = "SMCAR000000000907";
+        SimulatedCar car = car(vin, true, Duration.ZERO);
+        car.raiseFatigueAlert(FatigueLevel.FATIGUE_LEVEL_ADVISORY, FatigueCause.FATIGUE_CAUSE_TIME_ON_TASK);
+        car.raiseFatigueAlert(FatigueLevel.FATIGUE_LEVEL_CRITICAL, FatigueCause.FATIGUE_CAUSE_EYES_CLOSED);
+        awaitTask(vin, "DRIVER_FATIGUE_CRITICAL");
+        assertThat(system.count(
+                        "SELECT count(*) FROM command.vehicle_events WHERE vin = ? AND kind = 'fatigue_alert'", vin))
+                .isEqualTo(2);
+        long others = system.count(
+                "SELECT count(*) FROM command.vehicle_events WHERE vin = ? AND kind <> 'fatigue_alert'", vin);
+
+        clock.skew(RulesConfig.defaults().fatigue().eventRetention().plusHours(1));
+
+        await().atMost(PATIENCE)
+                .until(() -> system.count(
+                                "SELECT count(*) FROM command.vehicle_events WHERE vin = ? AND kind = 'fatigue_alert'",
+                                vin)
+                        == 0);
+        assertThat(system.count(
+                        "SELECT count(*) FROM command.vehicle_events WHERE vin = ? AND kind <> 'fatigue_alert'", vin))
+                .isGreaterThanOrEqualTo(others);
+    }
+
+    private String command(String vin, JsonObject body) {
+        TestSystem.Reply reply =
+                system.post(system.login("alice"), "/api/v1/vehicles/" + vin + "/commands", body.encode());
+        assertThat(reply.status()).as(reply.body()).isIn(201, 422);
+        return reply.json().getString("id");
+    }
+
+    @Test
+    void aCarThatGoesSilentDuringSterilization_opensAnInterruptedTask() throws Exception {
+        String vin = "SMCAR000000000908";
+        car(vin, true, Duration.ZERO);
+        await().atMost(PATIENCE)
+                .until(() -> system.get(system.login("alice"), "/api/v1/vehicles/" + vin + "/state")
+                                .status()
+                        == 200);
+        String id = command(
+                vin,
+                new JsonObject()
+                        .put("type", "STERILIZATION_START")
+                        .put("checklistConfirmed", true)
+                        .put("holdMinutes", 15));
+        await().atMost(PATIENCE)
+                .until(() -> system.get(system.login("alice"), "/api/v1/vehicles/" + vin + "/commands/" + id)
+                        .json()
+                        .getString("status")
+                        .equals("IN_PROGRESS"));
+
+        cars.remove(cars.size() - 1).close();
+
+        JsonObject task = awaitTask(vin, "STERILIZATION_INTERRUPTED");
+        assertThat(task.getString("priority")).isEqualTo("HIGH");
+        JsonObject detail =
+                system.get(staff, "/api/v1/tasks/" + task.getLong("id")).json();
+        assertThat(detail.getJsonArray("timeline").getJsonObject(0).getString("text"))
+                .contains("during sterilization " + id);
+    }
+
+    @Test
+    void failuresOfDifferentCommands_openARepeatedFailuresTask() throws Exception {
+        String vin = "SMCAR000000000909";
+        car(vin, true, Duration.ZERO).setStateOfCharge(15);
+        await().atMost(PATIENCE)
+                .until(() -> system.get(system.login("alice"), "/api/v1/vehicles/" + vin + "/state")
+                                .json()
+                                .getJsonObject("signals", new JsonObject())
+                                .getDouble("Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed", 100.0)
+                        < 20);
+        JsonObject sterilize =
+                new JsonObject().put("type", "STERILIZATION_START").put("checklistConfirmed", true);
+        command(vin, sterilize);
+        command(vin, new JsonObject().put("type", "CLIMATE_START").put("targetTemperatureC", 21));
+        assertThat(tasks(vin)).as("two failures are not yet a pattern").isEmpty();
+        command(vin, sterilize);
+
+        JsonObject task = awaitTask(vin, "REPEATED_COMMAND_FAILURES");
+        assertThat(task.getString("priority")).isEqualTo("NORMAL");
+        assertThat(tasks(vin))
+                .as("no retry task: no command failed three times")
+                .hasSize(1);
     }
 
     @Test

@@ -63,7 +63,8 @@ public final class ApiRouter {
                 .end(s.metrics().scrape()));
 
         // the staff console: static files, talking to the API below like any client
-        root.get("/console").handler(ctx -> ctx.redirect("/console/"));
+        // a regex, because a plain "/console" route also matches "/console/" and would redirect it to itself
+        root.getWithRegex("/console").handler(ctx -> ctx.redirect("/console/"));
         root.route("/console/*").handler(StaticHandler.create("webroot/console").setCachingEnabled(false));
 
         Router api = Router.router(vertx);
