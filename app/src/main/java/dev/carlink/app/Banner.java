@@ -17,6 +17,7 @@ final class Banner {
         }
         String api = "http://localhost:" + server.httpPort();
         StringBuilder b = new StringBuilder("\n\n  carlink is running\n\n");
+        b.append("  console      ").append(api).append("/console/  (log in as staff / staff-demo-pass)\n");
         b.append("  HTTP API     ").append(api).append("/api/v1\n");
         b.append("  health       ").append(api).append("/health\n");
         b.append("  metrics      ").append(api).append("/metrics\n");
@@ -94,9 +95,11 @@ final class Banner {
                 .append("/api/v1/vehicles/")
                 .append(vin)
                 .append("/stream             # live state and command updates\n");
-        b.append("    # staff: log in as staff / staff-demo-pass, then GET ")
+        b.append("    # staff: the console at ")
                 .append(api)
-                .append("/api/v1/tasks\n");
+                .append("/console/ shows the service tasks live (or GET ")
+                .append(api)
+                .append("/api/v1/tasks)\n");
         return b.toString();
     }
 }

@@ -195,6 +195,35 @@ class ServiceRulesIT {
         assertThat(system.get(alice, "/api/v1/tasks").status())
                 .as("tasks are for staff")
                 .isEqualTo(403);
+
+        // the owner rates the resolved task once; staff see it
+        JsonObject mine = system.get(alice, "/api/v1/vehicles/" + vin + "/service-tasks")
+                .json()
+                .getJsonArray("tasks")
+                .getJsonObject(0);
+        assertThat(mine.getString("status")).isEqualTo("RESOLVED");
+        assertThat(mine.containsKey("timeline"))
+                .as("staff's notes stay with staff")
+                .isFalse();
+        String rating = "/api/v1/vehicles/" + vin + "/service-tasks/" + id + "/rating";
+        assertThat(system.post(alice, rating, "{\"stars\":6}").status()).isEqualTo(400);
+        assertThat(system.post(staff, rating, "{\"stars\":5}").status())
+                .as("only the owner rates")
+                .isEqualTo(403);
+        assertThat(system.post(alice, rating, "{\"stars\":5,\"comment\":\"they called in time\"}")
+                        .json()
+                        .getInteger("rating"))
+                .isEqualTo(5);
+        assertThat(system.post(alice, rating, "{\"stars\":1}").status())
+                .as("rated once")
+                .isEqualTo(409);
+        JsonObject rated = system.get(staff, "/api/v1/tasks/" + id).json();
+        assertThat(rated.getInteger("rating")).isEqualTo(5);
+        assertThat(rated.getString("ratingComment")).isEqualTo("they called in time");
+        assertThat(rated.getJsonArray("timeline").stream()
+                        .map(JsonObject.class::cast)
+                        .map(e -> e.getString("kind") + ":" + e.getString("author") + ":" + e.getString("text")))
+                .contains("RATING:alice:5/5: they called in time");
     }
 
     @Test

@@ -77,7 +77,7 @@ public final class ApiRouter {
         new CommandRoutes(auth, s.commands(), new RateLimiter(s.clock()), s.rateLimits(), s.metrics()).mount(api);
         new ScheduleRoutes(auth, s.schedules(), s.clock()).mount(api);
         new TaskRoutes(vertx, s.tasks()).mount(api);
-        new ServiceRoutes(auth, s.db()).mount(api);
+        new ServiceRoutes(auth, s.db(), s.tasks()).mount(api);
         new FleetRoutes(s.telemetry(), s.clock()).mount(api);
         new AdminRoutes(s.vehicles()).mount(api);
         keys.mountAdmin(api);

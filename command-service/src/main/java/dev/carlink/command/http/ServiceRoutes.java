@@ -5,6 +5,8 @@ import dev.carlink.command.lifecycle.FieldError;
 import dev.carlink.command.lifecycle.Json;
 import dev.carlink.command.rules.OwnerAlerts;
 import dev.carlink.command.store.Db;
+import dev.carlink.command.task.TaskService;
+import dev.carlink.command.task.TaskView;
 import dev.carlink.proto.v1.VehicleEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,10 +27,12 @@ final class ServiceRoutes {
 
     private final BearerAuth auth;
     private final Db db;
+    private final TaskService tasks;
 
-    ServiceRoutes(BearerAuth auth, Db db) {
+    ServiceRoutes(BearerAuth auth, Db db, TaskService tasks) {
         this.auth = auth;
         this.db = db;
+        this.tasks = tasks;
     }
 
     void mount(Router api) {
@@ -36,8 +40,81 @@ final class ServiceRoutes {
         api.get("/vehicles/:vin/alerts").handler(this::alerts);
         api.get("/vehicles/:vin/fatigue-service").handler(this::fatigueService);
         api.put("/vehicles/:vin/fatigue-service").handler(this::optIn);
+        api.get("/vehicles/:vin/service-tasks").handler(this::serviceTasks);
+        api.post("/vehicles/:vin/service-tasks/:id/rating").handler(this::rate);
         api.get("/account").handler(this::account);
         api.put("/account/contact").handler(this::contact);
+    }
+
+    /** The service tasks about a car, as its owner sees them: what happened and how it ended, not staff's notes. */
+    private void serviceTasks(RoutingContext ctx) {
+        Integer limit = QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
+        if (limit == null) {
+            return;
+        }
+        auth.whenReadable(ctx, vin -> tasks.ofVehicle(vin, limit)
+                .onSuccess(list -> {
+                    JsonArray out = new JsonArray();
+                    list.forEach(t -> out.add(ownerView(t)));
+                    Responses.json(ctx, 200, new JsonObject().put("tasks", out));
+                })
+                .onFailure(ctx::fail));
+    }
+
+    static JsonObject ownerView(TaskView t) {
+        return new JsonObject()
+                .put("id", t.id())
+                .put("type", t.type().name())
+                .put("title", t.type().title())
+                .put("status", t.status().name())
+                .put("createdAt", t.createdAt().toString())
+                .put("updatedAt", t.updatedAt().toString())
+                .put("outcome", t.outcome())
+                .put("rating", t.rating())
+                .put("ratingComment", t.ratingComment());
+    }
+
+    /** {@code {"stars": 1..5, "comment": "..."}}: the owner rates a resolved task about their car, once. */
+    private void rate(RoutingContext ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            Problem.badField(ctx, "id", "must be a task number, was " + ctx.pathParam("id"));
+            return;
+        }
+        JsonObject body = Bodies.jsonObject(ctx);
+        if (body == null) {
+            return;
+        }
+        int stars;
+        String comment;
+        try {
+            Json.onlyFields(body, Set.of("stars", "comment"));
+            Object value = body.getValue("stars");
+            if (!(value instanceof Integer) || (Integer) value < 1 || (Integer) value > 5) {
+                throw new FieldError("stars", "must be a whole number from 1 to 5");
+            }
+            stars = (Integer) value;
+            comment = Json.optionalString(body, "comment", null);
+            if (comment != null && comment.length() > 1000) {
+                throw new FieldError("comment", "must be at most 1000 characters");
+            }
+        } catch (FieldError e) {
+            Problem.badField(ctx, e.field(), e.getMessage().substring(e.field().length() + 2));
+            return;
+        }
+        String owner = BearerAuth.principal(ctx).username();
+        auth.whenCommandable(ctx, vin -> tasks.rate(id, vin, owner, stars, comment)
+                .onSuccess(step -> {
+                    switch (step.problem()) {
+                        case NONE ->
+                            Responses.json(ctx, 200, ownerView(step.task().orElseThrow()));
+                        case NOT_FOUND -> Problem.send(ctx, 404, "Not found", step.message());
+                        case CONFLICT -> Problem.send(ctx, 409, "Conflict", step.message());
+                    }
+                })
+                .onFailure(ctx::fail));
     }
 
     /** Who is logged in, with the contact details staff see on their cars' tasks. */

@@ -15,7 +15,7 @@ final class TaskRepository {
 
     private static final String COLUMNS =
             "id, vin, type, priority, status, assignee, outcome, occurrences, created_at, updated_at, sla_due_at, "
-                    + "escalated_at";
+                    + "escalated_at, rating, rating_comment";
 
     /** A car owner's contact, for staff. */
     record Contact(String username, String displayName, String phone, String email) {}
@@ -146,6 +146,18 @@ final class TaskRepository {
         return out;
     }
 
+    /** Records the owner's rating of a resolved task; false when it was rated before. */
+    boolean rate(Connection c, long id, int stars, String comment, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE command.tasks SET rating = ?, rating_comment = ?, "
+                + "rated_at = ? WHERE id = ? AND rating IS NULL")) {
+            ps.setInt(1, stars);
+            ps.setString(2, comment);
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setLong(4, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** The other tasks of a car, newest first. */
     List<TaskView> ofVehicle(Connection c, String vin, long except, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
@@ -198,6 +210,8 @@ final class TaskRepository {
                         rs.getTimestamp(10).toInstant(),
                         rs.getTimestamp(11).toInstant(),
                         rs.getTimestamp(12) == null ? null : rs.getTimestamp(12).toInstant(),
+                        rs.getObject(13) == null ? null : rs.getInt(13),
+                        rs.getString(14),
                         List.of()));
             }
         }

@@ -168,6 +168,39 @@ public final class TaskService {
         return move(id, staff, TaskStatus.DISMISSED, outcome, note);
     }
 
+    /**
+     * The owner rates a resolved task about their car (1 to 5 stars, an optional comment), once; staff see the
+     * rating on the task and a RATING line in its timeline.
+     */
+    public Future<Step> rate(long id, String vin, String owner, int stars, String comment) {
+        return db.tx(c -> {
+                    Optional<TaskView> found = repository.find(c, id, true);
+                    if (found.isEmpty() || !found.get().vin().equals(vin)) {
+                        return Step.fail(Problem.NOT_FOUND, "no task " + id + " for vehicle " + vin);
+                    }
+                    if (found.get().status() != TaskStatus.RESOLVED) {
+                        return Step.fail(
+                                Problem.CONFLICT,
+                                "task " + id + " is " + found.get().status() + "; only a resolved task can be rated");
+                    }
+                    Instant now = clock.instant();
+                    if (!repository.rate(c, id, stars, comment, now)) {
+                        return Step.fail(Problem.CONFLICT, "task " + id + " was rated already");
+                    }
+                    repository.insertEntry(
+                            c, id, now, "RATING", owner, stars + "/5" + (comment == null ? "" : ": " + comment));
+                    metrics.counter("carlink.tasks.ratings", "stars", String.valueOf(stars))
+                            .increment();
+                    return Step.ok(withTimeline(c, repository.find(c, id, false).orElseThrow()));
+                })
+                .onSuccess(this::announced);
+    }
+
+    /** A car's tasks as its owner sees them: newest first, without staff's timeline. */
+    public Future<List<TaskView>> ofVehicle(String vin, int limit) {
+        return db.tx(c -> repository.ofVehicle(c, vin, -1, limit));
+    }
+
     /** Adds a note to a task's timeline, whatever its status. */
     public Future<Step> note(long id, Principal staff, String text) {
         return db.tx(c -> {

@@ -19,6 +19,8 @@ public record TaskView(
         Instant updatedAt,
         Instant slaDueAt,
         Instant escalatedAt,
+        Integer rating,
+        String ratingComment,
         List<Entry> timeline) {
 
     /** One line of a task's timeline. */
@@ -39,6 +41,8 @@ public record TaskView(
                 updatedAt,
                 slaDueAt,
                 escalatedAt,
+                rating,
+                ratingComment,
                 entries);
     }
 
@@ -58,6 +62,8 @@ public record TaskView(
                 .put("slaDueAt", slaDueAt.toString())
                 .put("escalated", escalatedAt != null)
                 .put("escalatedAt", escalatedAt == null ? null : escalatedAt.toString())
+                .put("rating", rating)
+                .put("ratingComment", ratingComment)
                 .put("playbook", type.playbook());
         if (!timeline.isEmpty()) {
             JsonArray entries = new JsonArray();
