@@ -67,6 +67,15 @@ public final class ApiRouter {
         root.getWithRegex("/console").handler(ctx -> ctx.redirect("/console/"));
         root.route("/console/*").handler(StaticHandler.create("webroot/console").setCachingEnabled(false));
 
+        // the API's description, for anyone: mounted before the sub-router, whose first handler asks for a token
+        OpenApiDocument openApi = OpenApiDocument.load();
+        root.get("/api/v1/openapi.yaml").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/yaml")
+                .end(openApi.yaml()));
+        root.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .end(openApi.json()));
+
         Router api = Router.router(vertx);
         new AccountRoutes(s.accounts(), s.metrics()).mount(api);
         SigningKeyRoutes keys = new SigningKeyRoutes(s.signingKeys());
