@@ -35,15 +35,25 @@ final class Browser implements AutoCloseable {
     private final ChromeDriver driver;
     private final Path output;
     private final List<String> consoleLog = new ArrayList<>();
+    private final String name;
 
-    private Browser(ChromeDriverService service, ChromeDriver driver, Path output) {
+    private Browser(ChromeDriverService service, ChromeDriver driver, Path output, String name) {
         this.service = service;
         this.driver = driver;
         this.output = output;
+        this.name = name;
     }
 
     /** Starts a 1440x900 headless browser; screenshots and logs go to {@code output}. */
     static Browser start(Path output) {
+        return start(output, "staff-console", 1440, 900);
+    }
+
+    /**
+     * Starts a headless browser with a window of {@code width} x {@code height}; screenshots go to {@code output},
+     * and its logs as {@code <name>-chromedriver.log} and {@code <name>-browser.log}.
+     */
+    static Browser start(Path output, String name, int width, int height) {
         DebianPackage.require("chromium", CHROMIUM);
         DebianPackage.require("chromium-driver", CHROMEDRIVER);
         try {
@@ -54,12 +64,16 @@ final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()
-                .withLogFile(output.resolve("staff-console-chromedriver.log").toFile())
+                .withLogFile(output.resolve(name + "-chromedriver.log").toFile())
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments(
-                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,900", "--lang=en-GB");
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--window-size=" + width + "," + height,
+                "--lang=en-GB");
         // the page's console messages, read back with logs()
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         ChromeDriver driver;
@@ -70,7 +84,7 @@ final class Browser implements AutoCloseable {
             throw e;
         }
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        return new Browser(service, driver, output);
+        return new Browser(service, driver, output, name);
     }
 
     ChromeDriver driver() {
@@ -106,7 +120,7 @@ final class Browser implements AutoCloseable {
     public void close() {
         try {
             List<String> lines = consoleLog();
-            Files.write(output.resolve("staff-console-browser.log"), lines);
+            Files.write(output.resolve(name + "-browser.log"), lines);
         } catch (IOException | WebDriverException e) {
             log.warn("browser console log not saved [cause: {}]", e.toString());
         }

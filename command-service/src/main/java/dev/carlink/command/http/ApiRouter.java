@@ -66,6 +66,13 @@ public final class ApiRouter {
         // a regex, because a plain "/console" route also matches "/console/" and would redirect it to itself
         root.getWithRegex("/console").handler(ctx -> ctx.redirect("/console/"));
         root.route("/console/*").handler(StaticHandler.create("webroot/console").setCachingEnabled(false));
+        // the owners' app, the same way; Vert.x has no MIME type for .webmanifest, so its type is set here
+        root.getWithRegex("/app").handler(ctx -> ctx.redirect("/app/"));
+        root.getWithRegex("/app/.*\\.webmanifest").handler(ctx -> {
+            ctx.addHeadersEndHandler(v -> ctx.response().putHeader("Content-Type", "application/manifest+json"));
+            ctx.next();
+        });
+        root.route("/app/*").handler(StaticHandler.create("webroot/app").setCachingEnabled(false));
 
         // the API's description, for anyone: mounted before the sub-router, whose first handler asks for a token
         OpenApiDocument openApi = OpenApiDocument.load();

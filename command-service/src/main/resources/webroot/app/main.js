@@ -1,0 +1,152 @@
+/*
+ * carlink owner app: the owner's cars, A/C now and on a schedule, cabin sterilization, alerts and service, on
+ * top of the documented public API (/api/v1). Plain DOM and native ES modules: no framework, no build step,
+ * nothing loaded from elsewhere; everything the server sends is shown with textContent.
+ *
+ * This module only wires the others together and routes: #/ is the list of cars, #/car/<VIN> one car.
+ */
+import { api, whenUnauthorized } from './api.js';
+import { hideBanner, showBanner } from './banner.js';
+import { $ } from './dom.js';
+import { carListError, loadCars, refreshCar, renderCarList } from './cars.js';
+import { leaveCar, onCarState, renderHead, showCar, tickAge } from './car.js';
+import { clearCommandViews, onCommandEvent } from './commands.js';
+import { restoreClimate, setUpClimate } from './climate.js';
+import { loadSchedules, resetSchedules, setUpSchedules } from './schedules.js';
+import { onLogin, onSession, resumeOrSignIn, sessionExpired, signOut } from './session.js';
+import { loadService, loadTasks, onAlert, setUpService } from './service.js';
+import { renderPhase, restoreSterilization, setUpSterilization } from './sterilization.js';
+import { state } from './state.js';
+import { closeAllStreams, onStreamEvents, syncStreams } from './stream.js';
+
+let ticker = null;
+
+whenUnauthorized(sessionExpired);
+onSession(signedIn, signedOut);
+onStreamEvents({
+  state: (vin, s) => {
+    onCarState(vin, s);
+    if (vin === state.vin) {
+      renderPhase(vin);
+    } else if (!$('cars').hidden) {
+      renderCarList();
+    }
+  },
+  command: (vin, c) => onCommandEvent(c),
+  alert: (vin, a) => onAlert(vin, a),
+  reconnected: (vin) => {
+    if (vin === state.vin) {
+      openCar(vin);
+    }
+  },
+});
+
+setUpClimate();
+setUpSchedules();
+setUpSterilization();
+setUpService();
+$('login-form').addEventListener('submit', onLogin);
+$('logout-button').addEventListener('click', signOut);
+$('banner-close').addEventListener('click', () => hideBanner());
+window.addEventListener('hashchange', route);
+window.addEventListener('offline', () => showBanner(
+  'You are offline. What you see may be out of date; nothing can be sent to the car until you are back online.', 'network'));
+window.addEventListener('online', () => {
+  hideBanner('network');
+  if (state.session) {
+    syncStreams();
+    route();
+  }
+});
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && state.session && state.vin) {
+    refreshCar(state.vin).then(() => renderHead(state.vin), () => {});
+    loadTasks();
+  }
+});
+
+async function signedIn() {
+  clearInterval(ticker);
+  ticker = setInterval(tickAge, 1000);
+  try {
+    await loadCars();
+  } catch (e) {
+    if (!state.session) {
+      return;
+    }
+    showCars();
+    carListError(e);
+    return;
+  }
+  syncStreams();
+  route();
+}
+
+function signedOut() {
+  clearInterval(ticker);
+  ticker = null;
+  closeAllStreams();
+  clearCommandViews();
+  leaveCar();
+  state.cars = new Map();
+  state.states = new Map();
+  state.vin = null;
+}
+
+function showCars() {
+  $('car').hidden = true;
+  $('cars').hidden = false;
+}
+
+function route() {
+  if (!state.session) {
+    return;
+  }
+  const match = /^#\/car\/([A-Z0-9]{17})$/.exec(location.hash);
+  if (match && state.cars.has(match[1])) {
+    if (state.vin !== match[1] || $('car').hidden) {
+      openCar(match[1]);
+    }
+    return;
+  }
+  leaveCar();
+  state.vin = null;
+  clearCommandViews();
+  syncStreams();
+  renderCarList();
+  showCars();
+  $('main').focus();
+  // one car: straight to it, there is nothing to choose
+  if (state.cars.size === 1 && !location.hash) {
+    location.hash = '#/car/' + [...state.cars.keys()][0];
+  }
+}
+
+async function openCar(vin) {
+  state.vin = vin;
+  clearCommandViews();
+  $('cars').hidden = true;
+  $('car').hidden = false;
+  resetSchedules();
+  syncStreams();
+  const shown = showCar(vin);
+  const commands = api('/vehicles/' + encodeURIComponent(vin) + '/commands').then((a) => a.commands || [], () => []);
+  restoreClimate([]);
+  restoreSterilization([]);
+  commands.then((list) => {
+    if (state.vin === vin) {
+      restoreClimate(list);
+      restoreSterilization(list);
+    }
+  });
+  loadSchedules();
+  loadService();
+  $('main').focus();
+  await shown;
+}
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch((e) => console.warn('no offline shell', e));
+}
+
+resumeOrSignIn();
