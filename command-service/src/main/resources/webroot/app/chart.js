@@ -6,6 +6,7 @@
 import { el, shortTime, svg } from './dom.js';
 
 const WINDOW_MS = 30 * 60 * 1000;
+const MIN_SPAN_MS = 5 * 60 * 1000;
 const HEIGHT = 160;
 const M = { left: 34, right: 10, top: 10, bottom: 24 };
 const MAX_POINTS = 2000;
@@ -48,8 +49,10 @@ export class CabinChart {
 
   draw() {
     const now = Date.now();
-    const from = now - WINDOW_MS;
-    const points = this.points.filter((p) => p.t >= from);
+    const points = this.points.filter((p) => p.t >= now - WINDOW_MS);
+    // a car with little history gets a shorter axis (at least MIN_SPAN_MS), so its first minutes are readable
+    const from = points.length ? Math.max(now - WINDOW_MS, Math.min(points[0].t, now - MIN_SPAN_MS)) : now - WINDOW_MS;
+    const span = now - from;
     this.container.dataset.points = String(points.length);
     const width = Math.max(240, Math.floor(this.container.clientWidth || 320));
     if (points.length === 0) {
@@ -62,7 +65,7 @@ export class CabinChart {
     if (hi - lo < 4) {
       hi = lo + 4;
     }
-    const x = (t) => M.left + ((t - from) / WINDOW_MS) * (width - M.left - M.right);
+    const x = (t) => M.left + ((t - from) / span) * (width - M.left - M.right);
     const y = (v) => M.top + (1 - (v - lo) / (hi - lo)) * (HEIGHT - M.top - M.bottom);
     let d = '';
     points.forEach((p, i) => {
@@ -76,12 +79,12 @@ export class CabinChart {
       grid.push(svg('text', { x: M.left - 4, y: y(v) + 4, 'text-anchor': 'end', class: 'axis' }, String(v)));
     }
     for (let i = 0; i <= 3; i++) {
-      const t = from + (i * WINDOW_MS) / 3;
+      const t = from + (i * span) / 3;
       grid.push(svg('text', { x: x(t), y: HEIGHT - 6, 'text-anchor': i === 0 ? 'start' : i === 3 ? 'end' : 'middle', class: 'axis' },
         shortTime.format(new Date(t))));
     }
     const last = points[points.length - 1];
-    const label = 'Cabin temperature over the last 30 minutes: ' + points.length + ' readings, from '
+    const label = 'Cabin temperature since ' + shortTime.format(new Date(from)) + ': ' + points.length + ' readings, from '
       + points[0].v.toFixed(1) + ' °C to ' + last.v.toFixed(1) + ' °C now';
     this.container.replaceChildren(svg('svg', {
       viewBox: '0 0 ' + width + ' ' + HEIGHT, width, height: HEIGHT, role: 'img', 'aria-label': label,

@@ -109,7 +109,10 @@ export class CommandView {
     const status = c.status;
     const tone = GOOD.has(status) ? 'good' : BAD.has(status) ? 'bad' : status === 'TIMED_OUT' ? 'warn' : 'active';
     const reached = new Set(this.steps.map((s) => s.status));
-    const items = this.steps.map((s) => el('li', { class: 'step done', 'data-testid': 'command-step', 'data-status': s.status },
+    const items = this.steps.map((s) => el('li', {
+      class: 'step done' + (BAD.has(s.status) ? ' bad' : s.status === 'TIMED_OUT' ? ' warn' : ''),
+      'data-testid': 'command-step', 'data-status': s.status,
+    },
       el('span', { class: 'step-name' }, humanise(s.status)),
       el('span', { class: 'step-time' }, when(s.at)),
       s.reasonCode || s.detail ? el('span', { class: 'step-reason' }, reasonText(s.reasonCode, s.detail)) : null));
