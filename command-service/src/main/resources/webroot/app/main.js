@@ -115,11 +115,17 @@ function route() {
   syncStreams();
   renderCarList();
   showCars();
-  $('main').focus();
+  toTop();
   // one car: straight to it, there is nothing to choose
   if (state.cars.size === 1 && !location.hash) {
     location.hash = '#/car/' + [...state.cars.keys()][0];
   }
+}
+
+/** A new view starts at its top, with the keyboard focus at the start of the content. */
+function toTop() {
+  window.scrollTo(0, 0);
+  $('main').focus({ preventScroll: true });
 }
 
 async function openCar(vin) {
@@ -141,7 +147,7 @@ async function openCar(vin) {
   });
   loadSchedules();
   loadService();
-  $('main').focus();
+  toTop();
   await shown;
 }
 

@@ -13,6 +13,8 @@ import { STERI_PHASE, state } from './state.js';
 const PHASES = ['PRECHECK', 'HEATING', 'HOLDING', 'VENTILATING', 'COMPLETED'];
 let view = null;
 let shownPhase = null;
+/** Why the car aborted, from its event, kept while the car still shows ABORTED. */
+let abortNote = null;
 
 function steriView() {
   if (!view) {
@@ -54,6 +56,7 @@ export function setUpSterilization() {
 /** Clears the section for another car; shows its newest sterilization command of the last two hours. */
 export function restoreSterilization(commands) {
   shownPhase = null;
+  abortNote = null;
   checks().forEach((c) => { c.checked = false; });
   updateStartButton();
   steriView().clear();
@@ -81,27 +84,38 @@ export function renderPhase(vin) {
   }
   const aborted = phase === 'ABORTED';
   const reached = aborted ? -1 : PHASES.indexOf(phase);
-  label.textContent = aborted ? 'Aborted by the car.' : phase === 'COMPLETED' ? 'Completed.' : 'Running: ' + humanise(phase).toLowerCase() + '.';
+  label.textContent = aborted ? abortNote || 'Aborted by the car.' : phase === 'COMPLETED' ? 'Completed.' : 'Running: ' + humanise(phase).toLowerCase() + '.';
   list.replaceChildren(...PHASES.map((p, i) => el('li', {
     class: i < reached ? 'done' : i === reached ? 'current' : 'ahead', 'data-phase': p,
     'aria-current': i === reached ? 'step' : null,
   }, humanise(p))), aborted ? el('li', { class: 'current bad', 'data-phase': 'ABORTED' }, 'Aborted') : null);
   if (phase !== shownPhase) {
     shownPhase = phase;
+    abortNote = null;
     if (aborted) {
       explainAbort(vin);
     }
   }
 }
 
-async function explainAbort(vin) {
+/** The car's event for the abort may be stored a moment after the state that shows it: asked a few times. */
+async function explainAbort(vin, attempt) {
+  const tries = attempt || 1;
   try {
     const answer = await api('/vehicles/' + encodeURIComponent(vin) + '/events?limit=20');
-    const event = (answer.events || []).find((e) => e.kind === 'sterilization_phase_changed');
-    if (event && state.vin === vin) {
-      $('steri-phase').textContent = 'Aborted by the car at ' + when(event.at) + ': ' + event.summary + '.';
+    const event = (answer.events || []).find((e) => e.kind === 'sterilization_phase_changed' && /ABORTED/.test(e.summary));
+    if (state.vin !== vin || shownPhase !== 'ABORTED') {
+      return;
+    }
+    if (event) {
+      abortNote = 'Aborted by the car at ' + when(event.at) + ': ' + event.summary + '.';
+      $('steri-phase').textContent = abortNote;
+      return;
     }
   } catch (e) {
-    // the phase is on screen; the summary is a detail
+    // the phase is on screen; the reason is tried again below
+  }
+  if (tries < 5) {
+    setTimeout(() => explainAbort(vin, tries + 1), 1500);
   }
 }

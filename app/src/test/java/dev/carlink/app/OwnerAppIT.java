@@ -291,12 +291,43 @@ class OwnerAppIT {
         assertThat(read(d -> in(testId("steri-command"), "command-reason").getText()))
                 .contains("Seat occupied", "is occupied");
         assertThat(testId("steri-phase").getText()).isEqualTo("Not running.");
+        script("document.getElementById('steri-command').scrollIntoView({block: 'end'})");
         browser.screenshot("owner-app-4-sterilization-refused");
         car.car().setSeat(CabinPosition.CABIN_POSITION_ROW1_DRIVER_SIDE, OccupancyStatus.OCCUPANCY_STATUS_EMPTY);
     }
 
     @Test
     @Order(6)
+    void aSterilization_followsItsPhasesLive_andACancelIsShownWithTheCarsReason() {
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(system.get(alice, "/api/v1/vehicles/" + VIN + "/state")
+                        .json()
+                        .getJsonObject("signals")
+                        .getString("Vehicle.Cabin.Seat.Row1.DriverSide.OccupancyStatus"))
+                .isEqualTo("EMPTY"));
+        for (WebElement check : driver.findElements(By.cssSelector("#steri-form [data-check]"))) {
+            check.click();
+        }
+        wait(PATIENCE).until(d -> testId("steri-start").isEnabled());
+        testId("steri-start").click();
+
+        wait(PATIENCE).until(d -> "IN_PROGRESS".equals(status("steri-command")));
+        wait(PATIENCE).until(d -> List.of("HEATING", "HOLDING")
+                .contains(testId("steri-phase").getDomAttribute("data-value")));
+        assertThat(read(d -> testId("steri-phases").getText())).contains("Precheck", "Heating", "Holding");
+        script("document.getElementById('sec-steri').scrollIntoView()");
+        browser.screenshot("owner-app-5-sterilization-running");
+        testId("steri-cancel").click();
+
+        wait(PATIENCE).until(d -> "SUCCEEDED".equals(status("steri-command")));
+        wait(PATIENCE)
+                .until(d -> "ABORTED".equals(testId("steri-phase").getDomAttribute("data-value"))
+                        && testId("steri-phase").getText().contains("CANCELLED"));
+        script("document.getElementById('steri-command').scrollIntoView({block: 'end'})");
+        browser.screenshot("owner-app-5b-sterilization-cancelled");
+    }
+
+    @Test
+    @Order(7)
     void aCriticalFatigueAlert_isPushedToTheOwner_andTheResolvedTaskIsRatedInOneTap() {
         car.car().raiseFatigueAlert(FatigueLevel.FATIGUE_LEVEL_CRITICAL, FatigueCause.FATIGUE_CAUSE_EYES_CLOSED);
 
@@ -307,7 +338,7 @@ class OwnerAppIT {
                 .until(d -> driver.findElements(By.cssSelector("[data-testid=alert][data-kind=FATIGUE_CRITICAL]"))
                                 .size()
                         == 1);
-        browser.screenshot("owner-app-5-alert");
+        browser.screenshot("owner-app-6-alert");
 
         // staff call the driver and resolve the task, through the API
         String staff = system.login("staff");
@@ -351,11 +382,11 @@ class OwnerAppIT {
                         .findFirst()
                         .orElseThrow();
         assertThat(mine.getInteger("rating")).isEqualTo(4);
-        browser.screenshot("owner-app-6-rated");
+        browser.screenshot("owner-app-6b-rated");
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theOwner_optsOutOfAndBackIntoTheFatigueService() {
         script("document.getElementById('sec-service').scrollIntoView()");
         wait(PATIENCE).until(d -> testId("fatigue-toggle").isSelected());
@@ -372,7 +403,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void offline_theAppSaysSo_andRecoversWhenTheNetworkIsBack() {
         driver.executeCdpCommand("Network.enable", Map.of());
         driver.executeCdpCommand(
@@ -395,7 +426,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void anExpiredSession_returnsToSignIn_withAClearMessage() {
         script("const s = JSON.parse(localStorage.getItem('carlink.app.session'));"
                 + "s.token = 'no-longer-valid'; localStorage.setItem('carlink.app.session', JSON.stringify(s));");
@@ -411,7 +442,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void onADesktopWindow_theSameAppUsesTwoColumns() {
         driver.executeCdpCommand(
                 "Emulation.setDeviceMetricsOverride",
@@ -427,7 +458,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void thePage_threwNoScriptError() {
         assertThat(browser.consoleLog()).noneMatch(line -> line.contains("Uncaught"));
     }
