@@ -85,10 +85,14 @@ export function renderPhase(vin) {
   const aborted = phase === 'ABORTED';
   const reached = aborted ? -1 : PHASES.indexOf(phase);
   label.textContent = aborted ? abortNote || 'Aborted by the car.' : phase === 'COMPLETED' ? 'Completed.' : 'Running: ' + humanise(phase).toLowerCase() + '.';
-  list.replaceChildren(...PHASES.map((p, i) => el('li', {
+  const items = PHASES.map((p, i) => el('li', {
     class: i < reached ? 'done' : i === reached ? 'current' : 'ahead', 'data-phase': p,
     'aria-current': i === reached ? 'step' : null,
-  }, humanise(p))), aborted ? el('li', { class: 'current bad', 'data-phase': 'ABORTED' }, 'Aborted') : null);
+  }, humanise(p)));
+  if (aborted) {
+    items.push(el('li', { class: 'current bad', 'data-phase': 'ABORTED', 'aria-current': 'step' }, 'Aborted'));
+  }
+  list.replaceChildren(...items);
   if (phase !== shownPhase) {
     shownPhase = phase;
     abortNote = null;

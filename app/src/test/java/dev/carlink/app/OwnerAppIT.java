@@ -260,6 +260,31 @@ class OwnerAppIT {
 
     @Test
     @Order(5)
+    void theSchedule_isDisabledEditedAndDeleted() {
+        testId("schedule-toggle").click();
+        wait(PATIENCE).until(d -> read(x -> testId("schedule-next").getText()).equals("Disabled: it will not run."));
+        assertThat(onlySchedule().getBoolean("enabled")).isFalse();
+
+        testId("schedule-edit").click();
+        setValue("schedule-time", "07:10");
+        driver.findElement(By.id("schedule-enabled")).click();
+        testId("schedule-save").click();
+        wait(PATIENCE).until(d -> read(x -> testId("schedule-title").getText()).equals("Ready by 07:10 on weekdays"));
+        assertThat(onlySchedule().getString("readyBy")).isEqualTo("07:10");
+        assertThat(onlySchedule().getBoolean("enabled")).isTrue();
+
+        testId("schedule-delete").click();
+        wait(PATIENCE).until(ExpectedConditions.alertIsPresent()).accept();
+        wait(PATIENCE).until(d -> d.findElements(By.cssSelector("[data-testid=schedule-row]"))
+                .isEmpty());
+        assertThat(system.get(alice, "/api/v1/vehicles/" + VIN + "/schedules")
+                        .json()
+                        .getJsonArray("schedules"))
+                .isEmpty();
+    }
+
+    @Test
+    @Order(6)
     void sterilization_withSomeoneInside_isRefused_andTheReasonIsShown() {
         // a mild day, so the occupied car does not also become a hot-cabin emergency
         car.car().setWeather(Weather.shade(20, LocalTime.of(14, 0)));
@@ -297,7 +322,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aSterilization_followsItsPhasesLive_andACancelIsShownWithTheCarsReason() {
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(system.get(alice, "/api/v1/vehicles/" + VIN + "/state")
                         .json()
@@ -314,7 +339,8 @@ class OwnerAppIT {
         wait(PATIENCE).until(d -> List.of("HEATING", "HOLDING")
                 .contains(testId("steri-phase").getDomAttribute("data-value")));
         assertThat(read(d -> testId("steri-phases").getText())).contains("Precheck", "Heating", "Holding");
-        script("document.getElementById('sec-steri').scrollIntoView()");
+        assertThat(read(d -> testId("steri-phases").getText())).doesNotContain("null");
+        script("document.getElementById('steri-command').scrollIntoView({block: 'end'})");
         browser.screenshot("owner-app-5-sterilization-running");
         testId("steri-cancel").click();
 
@@ -327,7 +353,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aCriticalFatigueAlert_isPushedToTheOwner_andTheResolvedTaskIsRatedInOneTap() {
         car.car().raiseFatigueAlert(FatigueLevel.FATIGUE_LEVEL_CRITICAL, FatigueCause.FATIGUE_CAUSE_EYES_CLOSED);
 
@@ -386,7 +412,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theOwner_optsOutOfAndBackIntoTheFatigueService() {
         script("document.getElementById('sec-service').scrollIntoView()");
         wait(PATIENCE).until(d -> testId("fatigue-toggle").isSelected());
@@ -403,7 +429,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void offline_theAppSaysSo_andRecoversWhenTheNetworkIsBack() {
         driver.executeCdpCommand("Network.enable", Map.of());
         driver.executeCdpCommand(
@@ -426,7 +452,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void anExpiredSession_returnsToSignIn_withAClearMessage() {
         script("const s = JSON.parse(localStorage.getItem('carlink.app.session'));"
                 + "s.token = 'no-longer-valid'; localStorage.setItem('carlink.app.session', JSON.stringify(s));");
@@ -442,7 +468,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void onADesktopWindow_theSameAppUsesTwoColumns() {
         driver.executeCdpCommand(
                 "Emulation.setDeviceMetricsOverride",
@@ -458,12 +484,20 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void thePage_threwNoScriptError() {
         assertThat(browser.consoleLog()).noneMatch(line -> line.contains("Uncaught"));
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static JsonObject onlySchedule() {
+        JsonArray schedules = system.get(alice, "/api/v1/vehicles/" + VIN + "/schedules")
+                .json()
+                .getJsonArray("schedules");
+        assertThat(schedules).hasSize(1);
+        return schedules.getJsonObject(0);
+    }
 
     private static boolean fatigueOptedIn() {
         return system.get(alice, "/api/v1/vehicles/" + VIN + "/fatigue-service")
