@@ -9,6 +9,11 @@ import { CommandView } from './commands.js';
 import { state } from './state.js';
 
 let view = null;
+/**
+ * The last request whose answer was lost (no network, a 5xx): the same request tapped again reuses its
+ * Idempotency-Key, so if the first one did reach the backend the car still gets one command, not two.
+ */
+let unanswered = null;
 
 function climateView() {
   if (!view) {
@@ -22,12 +27,18 @@ export async function sendCommand(commandView, title, body, button) {
   const vin = state.vin;
   commandView.title = title;
   button.disabled = true;
+  const request = vin + ' ' + JSON.stringify(body);
+  const key = unanswered && unanswered.request === request ? unanswered.key : newKey();
+  unanswered = null;
   try {
     const command = await api('/vehicles/' + encodeURIComponent(vin) + '/commands', {
-      method: 'POST', body, idempotencyKey: newKey(),
+      method: 'POST', body, idempotencyKey: key,
     });
     commandView.show(command);
   } catch (e) {
+    if (e instanceof ApiError && (e.status === 0 || e.status >= 500)) {
+      unanswered = { request, key };
+    }
     if (e instanceof ApiError && e.status === 422 && e.problem.command) {
       commandView.show(e.problem.command);
     } else if (!(e instanceof ApiError) || e.status !== 401) {
