@@ -17,6 +17,7 @@ final class Banner {
         }
         String api = "http://localhost:" + server.httpPort();
         StringBuilder b = new StringBuilder("\n\n  carlink is running\n\n");
+        b.append("  owner app    ").append(api).append("/app/  (log in as alice / alice-demo-pass)\n");
         b.append("  console      ").append(api).append("/console/  (log in as staff / staff-demo-pass)\n");
         b.append("  HTTP API     ").append(api).append("/api/v1\n");
         b.append("  health       ").append(api).append("/health\n");
