@@ -105,8 +105,13 @@ public final class CommandServiceVerticle extends VerticleBase {
                 (vin, fire) -> rules.onScheduleSkipped(vin, fire.reason().orElseThrow(), fire.detail()));
         scheduleTimer = vertx.setPeriodic(config.schedules().interval().toMillis(), id -> scheduler.tick());
 
-        HttpServerOptions options =
-                new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort());
+        // Cleartext HTTP/2 (an "Upgrade: h2c" request) is refused: answers larger than one read after the 101
+        // reached JDK and curl clients corrupted, and browsers never ask for it. Such clients get HTTP/1.1;
+        // HTTP/2 belongs behind TLS at the load balancer.
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.httpHost())
+                .setPort(config.httpPort())
+                .setHttp2ClearTextEnabled(false);
         ApiRouter.Services services = new ApiRouter.Services(
                 accounts,
                 vehicles,
