@@ -4,8 +4,10 @@ import dev.carlink.simulator.VehicleCredentials;
 import dev.carlink.simulator.enroll.EnrollmentClient;
 import dev.carlink.simulator.fleet.Fleet;
 import dev.carlink.simulator.fleet.FleetConfig;
+import dev.carlink.simulator.mqtt.SleepPolicy;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,12 @@ final class DemoFleet implements AutoCloseable {
 
     private final Fleet fleet;
     private final Map<String, List<String>> vinsByOwner;
+
+    /**
+     * The long-parked demo cars sleep after a minute idle and check in every 3 minutes: the app shows them asleep,
+     * and a command for one waits at most that long.
+     */
+    static final SleepPolicy DEMO_SLEEP = SleepPolicy.after(Duration.ofMinutes(1), Duration.ofMinutes(3));
 
     private DemoFleet(Fleet fleet, Map<String, List<String>> vinsByOwner) {
         this.fleet = fleet;
@@ -52,7 +60,10 @@ final class DemoFleet implements AutoCloseable {
         }
         ownersChoose(new EnrollmentClient(api), Map.of("alice", alice, "bob", bob));
         FleetConfig fleetConfig = FleetConfig.of(mqtt).withFatigueTimeScale(demo.fatigueTimeScale());
-        fleetConfig = fleetConfig.withCar(fleetConfig.car().withTelemetryInterval(demo.telemetryInterval()));
+        fleetConfig = fleetConfig.withCar(fleetConfig
+                .car()
+                .withTelemetryInterval(demo.telemetryInterval())
+                .withSleep(DEMO_SLEEP));
         Fleet fleet = new Fleet(fleetConfig, credentials, Clock.systemUTC());
         try {
             fleet.start().get(START_WAIT_SECONDS, TimeUnit.SECONDS);

@@ -78,9 +78,13 @@ public final class CommandServiceVerticle extends VerticleBase {
         TaskService tasks = new TaskService(vertx, db, clock, metrics);
         ScheduleSync scheduleSync = new ScheduleSync(db, commands, metrics);
         rules = new ServiceRules(vertx, db, config.rules(), commands, tasks, clock, metrics);
-        VehicleEventService events = new VehicleEventService(db, rules, scheduleSync, metrics);
+        VehicleEventService events = new VehicleEventService(db, vehicles, rules, scheduleSync, metrics);
+        events.onPresenceChanged(vin -> vertx.eventBus().publish(VehicleService.PRESENCE_ADDRESS, vin));
         busHandlers = new VehicleBusHandlers(vertx, vehicles, commands, scheduleSync, events, metrics);
-        busHandlers.onPresence(rules::onPresence);
+        busHandlers.onPresence((vin, online) -> {
+            rules.onPresence(vin, online);
+            vertx.eventBus().publish(VehicleService.PRESENCE_ADDRESS, vin);
+        });
 
         sweepTimer = vertx.setPeriodic(config.sweepInterval().toMillis(), id -> commands.sweep()
                 .onSuccess(moved -> {

@@ -4,6 +4,7 @@ import dev.carlink.command.rules.RuleEffects;
 import dev.carlink.command.rules.ServiceRules;
 import dev.carlink.command.schedule.ScheduleSync;
 import dev.carlink.command.store.Db;
+import dev.carlink.command.vehicle.VehicleService;
 import dev.carlink.proto.bus.v1.VehicleEventIngest;
 import dev.carlink.proto.v1.VehicleEvent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Stores each event a car sends, once, and hands it to what acts on it: the service rules (fatigue ladder, skipped
@@ -22,7 +24,12 @@ import java.util.UUID;
  */
 public final class VehicleEventService {
 
+    /** The longest a car may promise to stay asleep: a day. */
+    static final int MAX_CHECK_IN_S = 86_400;
+
     private final Db db;
+    private final VehicleService vehicles;
+    private Consumer<String> presenceChanged = vin -> {};
     private final ServiceRules rules;
     private final ScheduleSync schedules;
     private final MeterRegistry metrics;
@@ -33,11 +40,18 @@ public final class VehicleEventService {
 
     static final long LATEST_MS = 4_102_444_800_000L;
 
-    public VehicleEventService(Db db, ServiceRules rules, ScheduleSync schedules, MeterRegistry metrics) {
+    public VehicleEventService(
+            Db db, VehicleService vehicles, ServiceRules rules, ScheduleSync schedules, MeterRegistry metrics) {
         this.db = db;
+        this.vehicles = vehicles;
         this.rules = rules;
         this.schedules = schedules;
         this.metrics = metrics;
+    }
+
+    /** Hears the VIN of a car whose announced sleep was just stored. */
+    public void onPresenceChanged(Consumer<String> listener) {
+        this.presenceChanged = listener;
     }
 
     /** Fails with IllegalArgumentException for an event that can never be stored (bad content). */
@@ -64,6 +78,13 @@ public final class VehicleEventService {
                 return Future.failedFuture(e);
             }
         }
+        if (event.hasSleepStarted()) {
+            int checkIn = event.getSleepStarted().getCheckInS();
+            if (checkIn < 1 || checkIn > MAX_CHECK_IN_S) {
+                return Future.failedFuture(new IllegalArgumentException("sleep_started.check_in_s must be 1.."
+                        + MAX_CHECK_IN_S + ", was " + Integer.toUnsignedString(checkIn)));
+            }
+        }
         String vin = ingest.getVin();
         String kind = event.getKindCase().name().toLowerCase(Locale.ROOT);
         RuleEffects effects = ServiceRules.effects();
@@ -83,6 +104,15 @@ public final class VehicleEventService {
                     if (!stored) {
                         return Stored.DUPLICATE;
                     }
+                    if (event.hasSleepStarted()) {
+                        // the backend's clock, not the car's: compared with the gateway's connect times
+                        Instant received = Instant.ofEpochMilli(ingest.getReceivedAtMs());
+                        vehicles.recordSleep(
+                                c,
+                                vin,
+                                received,
+                                received.plusSeconds(event.getSleepStarted().getCheckInS()));
+                    }
                     if (event.hasScheduleRun()) {
                         schedules.onCarReport(
                                 c, vin, event.getScheduleRun(), Instant.ofEpochMilli(ingest.getReceivedAtMs()));
@@ -98,6 +128,9 @@ public final class VehicleEventService {
                                     !stored.wanted() ? "not-opted-in" : stored.fresh() ? "stored" : "duplicate")
                             .increment();
                     rules.apply(effects);
+                    if (stored.fresh() && event.hasSleepStarted()) {
+                        presenceChanged.accept(vin);
+                    }
                     return stored.reminder().isPresent()
                             ? rules.sendReminder(vin, stored.reminder().get())
                             : Future.<Void>succeededFuture();

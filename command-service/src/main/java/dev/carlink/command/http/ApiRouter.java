@@ -89,7 +89,8 @@ public final class ApiRouter {
         keys.mountPublic(api);
         BearerAuth auth = new BearerAuth(s.accounts(), s.vehicles(), s.metrics());
         api.route().handler(auth);
-        new VehicleRoutes(vertx, auth, s.vehicles(), s.telemetry(), s.clock()).mount(api);
+        new VehicleStreamRoutes(vertx, auth, s.vehicles(), s.clock()).mount(api);
+        new VehicleRoutes(auth, s.vehicles(), s.telemetry(), s.clock()).mount(api);
         new CommandRoutes(auth, s.commands(), new RateLimiter(s.clock()), s.rateLimits(), s.metrics()).mount(api);
         new ScheduleRoutes(auth, s.schedules(), s.clock()).mount(api);
         new TaskRoutes(vertx, s.tasks()).mount(api);

@@ -1,18 +1,11 @@
 package dev.carlink.command.http;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.carlink.command.lifecycle.CommandService;
-import dev.carlink.command.rules.OwnerAlerts;
 import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.vehicle.VehicleService;
 import dev.carlink.command.vehicle.VehicleView;
-import dev.carlink.proto.BusAddress;
 import dev.carlink.proto.SeriesBuckets;
 import dev.carlink.proto.bus.v1.LatestState;
 import dev.carlink.proto.v1.Telemetry;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -29,18 +22,13 @@ final class VehicleRoutes {
     static final int MAX_HISTORY_LIMIT = 10_000;
     static final Duration DEFAULT_HISTORY_WINDOW = Duration.ofHours(1);
     static final Duration MAX_HISTORY_WINDOW = Duration.ofDays(31);
-    static final long STREAM_KEEPALIVE_MS = 15_000;
 
-    private final Vertx vertx;
     private final BearerAuth auth;
     private final VehicleService vehicles;
     private final TelemetryClient telemetry;
     private final Clock clock;
-    private final LiveStreams streams = new LiveStreams();
-    private boolean subscribed;
 
-    VehicleRoutes(Vertx vertx, BearerAuth auth, VehicleService vehicles, TelemetryClient telemetry, Clock clock) {
-        this.vertx = vertx;
+    VehicleRoutes(BearerAuth auth, VehicleService vehicles, TelemetryClient telemetry, Clock clock) {
         this.auth = auth;
         this.vehicles = vehicles;
         this.telemetry = telemetry;
@@ -52,7 +40,6 @@ final class VehicleRoutes {
         api.get("/vehicles/:vin").handler(this::one);
         api.get("/vehicles/:vin/state").handler(this::state);
         api.get("/vehicles/:vin/telemetry").handler(this::history);
-        api.get("/vehicles/:vin/stream").handler(this::stream);
     }
 
     private void list(RoutingContext ctx) {
@@ -196,71 +183,24 @@ final class VehicleRoutes {
     }
 
     /**
-     * Server-sent events for one car: {@code state} on every stored sample, {@code command} on every
-     * command change, {@code alert} on every alert meant for its owner. A comment line every 15 s keeps proxies from closing the stream.
+     * A connected car is seen now; an offline one was last seen when its session ended. {@code presence} says
+     * online, asleep (away as it announced, until {@code asleepUntil}) or offline.
      */
-    private void stream(RoutingContext ctx) {
-        auth.whenReadable(ctx, vin -> {
-            HttpServerResponse response = ctx.response()
-                    .setChunked(true)
-                    .putHeader("Content-Type", "text/event-stream")
-                    .putHeader("Cache-Control", "no-cache")
-                    .putHeader("X-Accel-Buffering", "no");
-            response.write(": stream of " + vin + "\n\n");
-            subscribe();
-            streams.open(vin, response);
-            long keepAlive = vertx.setPeriodic(STREAM_KEEPALIVE_MS, id -> {
-                if (!response.closed()) {
-                    response.write(": keep-alive\n\n");
-                }
-            });
-            response.closeHandler(v -> {
-                streams.close(vin, response);
-                vertx.cancelTimer(keepAlive);
-            });
-        });
-    }
-
-    /** The bus subscriptions behind every stream, made once, when the first stream opens. */
-    private void subscribe() {
-        if (subscribed) {
-            return;
-        }
-        subscribed = true;
-        vertx.eventBus().<Buffer>consumer(BusAddress.TELEMETRY_STATE_CHANGED, msg -> {
-            try {
-                LatestState state = LatestState.parseFrom(msg.body().getBytes());
-                if (streams.watching(state.getVin())) {
-                    streams.send(state.getVin(), "state", stateJson(state, clock.instant()));
-                }
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("unreadable state on the bus", e);
-            }
-        });
-        vertx.eventBus().<JsonObject>localConsumer(OwnerAlerts.ADDRESS, msg -> {
-            String vin = msg.body().getString("vin");
-            if (vin != null) {
-                streams.send(vin, "alert", msg.body());
-            }
-        });
-        vertx.eventBus().<JsonObject>consumer(CommandService.UPDATES_ADDRESS, msg -> {
-            String vin = msg.body().getString("vin");
-            if (vin != null) {
-                streams.send(vin, "command", msg.body());
-            }
-        });
-    }
-
-    /** A connected car is seen now; an offline one was last seen when its session ended. */
     static JsonObject toJson(VehicleView v, Instant now) {
         Instant lastSeen = v.online() ? now : v.lastSeenAt();
         Instant onlineSince = v.online() ? v.presenceChangedAt() : null;
+        VehicleView.Presence presence = v.presence(now);
+        boolean asleep = presence == VehicleView.Presence.ASLEEP;
         return new JsonObject()
                 .put("vin", v.vin())
                 .put("name", v.name())
                 .put("owner", v.owner())
                 .put("online", v.online())
+                .put("presence", presence.wire())
                 .put("onlineSince", onlineSince == null ? null : onlineSince.toString())
+                .put("asleepSince", asleep ? v.asleepSince().toString() : null)
+                .put("checkInBy", asleep ? v.checkInBy().toString() : null)
+                .put("asleepUntil", asleep ? v.asleepUntil().toString() : null)
                 .put("lastSeenAt", lastSeen == null ? null : lastSeen.toString())
                 .put("protocol", v.protocol())
                 .put("enrolledAt", v.enrolledAt().toString());

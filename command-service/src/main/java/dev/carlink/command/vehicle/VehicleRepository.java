@@ -15,7 +15,8 @@ import java.util.OptionalLong;
 final class VehicleRepository {
 
     private static final String VIEW_COLUMNS =
-            "v.vin, u.username, v.name, v.online, v.last_seen_at, v.protocol, v.enrolled_at, v.presence_changed";
+            "v.vin, u.username, v.name, v.online, v.last_seen_at, v.protocol, v.enrolled_at, v.presence_changed, "
+                    + "v.connected_at, v.asleep_since, v.check_in_by";
     private static final String VIEW_FROM = " FROM command.vehicles v JOIN command.users u ON u.id = v.owner_id";
 
     OptionalLong findOwnerId(Connection c, String username) throws SQLException {
@@ -97,14 +98,32 @@ final class VehicleRepository {
     /** Applies a presence change unless a newer one was already applied. */
     boolean updatePresence(Connection c, String vin, boolean online, String protocol, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE command.vehicles SET online = ?, last_seen_at = ?, "
-                + "protocol = COALESCE(?, protocol), presence_changed = ? "
+                + "protocol = COALESCE(?, protocol), presence_changed = ?, "
+                + "connected_at = CASE WHEN ? THEN ? ELSE connected_at END "
                 + "WHERE vin = ? AND (presence_changed IS NULL OR presence_changed <= ?)")) {
             ps.setBoolean(1, online);
             ps.setTimestamp(2, Timestamp.from(at));
             ps.setString(3, protocol);
             ps.setTimestamp(4, Timestamp.from(at));
-            ps.setString(5, vin);
+            ps.setBoolean(5, online);
             ps.setTimestamp(6, Timestamp.from(at));
+            ps.setString(7, vin);
+            ps.setTimestamp(8, Timestamp.from(at));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Records the car's announcement that it goes to sleep until {@code checkInBy} at the latest, unless a newer
+     * one is already recorded (events may arrive late and out of order).
+     */
+    boolean recordSleep(Connection c, String vin, Instant since, Instant checkInBy) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE command.vehicles SET asleep_since = ?, check_in_by = ? "
+                + "WHERE vin = ? AND (asleep_since IS NULL OR asleep_since < ?)")) {
+            ps.setTimestamp(1, Timestamp.from(since));
+            ps.setTimestamp(2, Timestamp.from(checkInBy));
+            ps.setString(3, vin);
+            ps.setTimestamp(4, Timestamp.from(since));
             return ps.executeUpdate() == 1;
         }
     }
@@ -132,9 +151,16 @@ final class VehicleRepository {
                         lastSeen == null ? null : lastSeen.toInstant(),
                         rs.getString(6),
                         rs.getTimestamp(7).toInstant(),
-                        presenceChanged == null ? null : presenceChanged.toInstant()));
+                        presenceChanged == null ? null : presenceChanged.toInstant(),
+                        instant(rs.getTimestamp(9)),
+                        instant(rs.getTimestamp(10)),
+                        instant(rs.getTimestamp(11))));
             }
         }
         return out;
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
     }
 }

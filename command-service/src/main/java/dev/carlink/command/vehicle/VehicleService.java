@@ -7,6 +7,8 @@ import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.store.Db;
 import dev.carlink.proto.VehicleKeys;
 import io.vertx.core.Future;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +21,12 @@ import org.slf4j.LoggerFactory;
 public final class VehicleService {
 
     private static final Logger log = LoggerFactory.getLogger(VehicleService.class);
+
+    /**
+     * Event-bus address (published cluster-wide, so that every instance's streams hear it) that hears a VIN (a String) each time what {@link VehicleView#presence} says of
+     * that car may have changed: it connected, went away or announced its sleep.
+     */
+    public static final String PRESENCE_ADDRESS = "carlink.vehicles.presence-changed";
 
     /**
      * Outcome of enrollment or secret rotation; the secret is shown once and never stored in clear. {@code
@@ -179,6 +187,14 @@ public final class VehicleService {
             }
             return vehicle.get().owner().equals(principal.username()) ? Access.GRANTED : Access.FORBIDDEN;
         });
+    }
+
+    /**
+     * Records, in the caller's transaction, that the car goes to sleep (as the backend received it at {@code
+     * since}) and will connect again by {@code checkInBy}. False when a newer announcement is already recorded.
+     */
+    public boolean recordSleep(Connection c, String vin, Instant since, Instant checkInBy) throws SQLException {
+        return repository.recordSleep(c, vin, since, checkInBy);
     }
 
     public Future<Boolean> updatePresence(String vin, boolean online, String protocol, Instant at) {

@@ -21,6 +21,7 @@ import dev.carlink.proto.v1.ReminderAcknowledged;
 import dev.carlink.proto.v1.ScheduleRun;
 import dev.carlink.proto.v1.ScheduleSet;
 import dev.carlink.proto.v1.Seat;
+import dev.carlink.proto.v1.SleepStarted;
 import dev.carlink.proto.v1.SterilizationPhase;
 import dev.carlink.proto.v1.SterilizationPhaseChanged;
 import dev.carlink.proto.v1.Telemetry;
@@ -932,6 +933,34 @@ public final class SimulatedCar {
                         .setPhase(phase)
                         .setAbortReason(reason)
                         .setCabinTemperatureC((float) thermal.cabinTemperatureC())));
+    }
+
+    // ---------------------------------------------------------------------------------------------- sleep
+
+    /**
+     * Whether the car may go to sleep: parked and switched off, no trip, nobody inside (an UNKNOWN seat counts as
+     * someone: the sensors must stay awake to tell), no child detected, doors and trunk closed, nothing running
+     * (climate, sterilization, airing). A car that stops meeting this wakes up.
+     */
+    public synchronized boolean maySleep() {
+        if (trip != null || ignitionOn() || gear != GEAR_PARK || speedKmh > 0) {
+            return false;
+        }
+        if (seats.values().stream().anyMatch(s -> s != OccupancyStatus.OCCUPANCY_STATUS_EMPTY)
+                || childPresence == ChildPresence.CHILD_PRESENCE_DETECTED) {
+            return false;
+        }
+        if (trunkOpen || doors.values().stream().anyMatch(d -> d.open)) {
+            return false;
+        }
+        return remoteClimate == null && !comfortClimate && cycle == null && ventilationRemainingS <= 0;
+    }
+
+    /** Emits SleepStarted: the car will connect again within {@code checkIn} at the latest. */
+    public synchronized void announceSleep(Duration checkIn) {
+        LOG.debug("going to sleep [vin: {}, checkIn: {}]", vin(), checkIn);
+        emit(VehicleEvent.newBuilder()
+                .setSleepStarted(SleepStarted.newBuilder().setCheckInS((int) Math.max(1, checkIn.toSeconds()))));
     }
 
     // ------------------------------------------------------------------------------------------- outputs

@@ -3,7 +3,9 @@ package dev.carlink.simulator.fleet;
 import dev.carlink.simulator.VehicleCredentials;
 import dev.carlink.simulator.car.SimulatedCar;
 import dev.carlink.simulator.mqtt.MqttCar;
+import dev.carlink.simulator.mqtt.MqttCarConfig;
 import dev.carlink.simulator.mqtt.MqttCarStats;
+import dev.carlink.simulator.mqtt.SleepPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +84,9 @@ public final class Fleet implements AutoCloseable {
             SimulatedCar car =
                     new SimulatedCar(scenario.carConfig(credential.vin(), i, config.fatigueTimeScale()), clock);
             scenario.prepare(car, i);
-            MqttCar mqttCar = new MqttCar(credential, car, config.car(), scheduler);
+            MqttCarConfig carConfig =
+                    scenario.sleepsWhenIdle() ? config.car() : config.car().withSleep(SleepPolicy.NEVER);
+            MqttCar mqttCar = new MqttCar(credential, car, carConfig, scheduler);
             cars.add(mqttCar);
             scenarios.add(scenario);
 

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * How a fleet runs.
  *
- * @param car connection settings shared by every car (server, telemetry interval, time scale)
+ * @param car connection settings shared by every car (server, telemetry interval, time scale); its sleep policy
+ *     applies to the cars whose situation is to stay parked long
  * @param fatigueTimeScale fatigue time scale of the tired-driver scenarios (60: L2 after 4 minutes of driving);
  *     the other cars' drivers tire in real time
  * @param startStagger delay between two cars' first connection attempts

@@ -114,6 +114,14 @@ public enum Scenario {
         }
     }
 
+    /**
+     * Whether a car in this situation sleeps when idle (if the fleet's car settings say how): the cars parked for
+     * long, so that a fleet shows asleep cars beside online ones.
+     */
+    boolean sleepsWhenIdle() {
+        return this == PARKED_IN_SHADE || this == COLD_MORNING;
+    }
+
     /** When {@link #followUp} is due, in simulated time after the start; empty when nothing follows. */
     Optional<Duration> followUpAfter() {
         return this == CHILD_LEFT_IN_SUN ? Optional.of(CHILD_RETURN_AFTER) : Optional.empty();

@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * Paho's automatic reconnect: Paho 1.2.5 keeps its reconnect cycle (and a non-daemon timer thread per client)
  * alive after {@code disconnect()} and {@code close()} (eclipse/paho.mqtt.java#425), which would keep a JVM from
  * exiting and a closed car from going quiet. A refused authentication is final: the car stops trying.
+ *
+ * <p>With a {@link SleepPolicy} the car sleeps when idle: it announces it (event SleepStarted), disconnects
+ * cleanly once everything is delivered, sends nothing while asleep, and connects again at its check-in or as soon
+ * as something happens in the car; the commands sent meanwhile reach it then.
  */
 public final class MqttCar implements AutoCloseable {
 
@@ -100,6 +104,12 @@ public final class MqttCar implements AutoCloseable {
     private volatile ScheduledFuture<?> ticker;
     private long lastTickNanos;
     private long lastTelemetryNanos;
+    // the sleep cycle, under the tick lock (asleep is read by other threads too)
+    private volatile boolean asleep;
+    private boolean sleepAnnounced;
+    private long idleSinceNanos;
+    private long wakeAtNanos;
+    private final AtomicLong sleeps = new AtomicLong();
 
     /**
      * Creates the car's connection with a scheduler of its own (one daemon thread, shut down by
@@ -229,6 +239,7 @@ public final class MqttCar implements AutoCloseable {
         if (started.compareAndSet(false, true)) {
             lastTickNanos = System.nanoTime();
             lastTelemetryNanos = lastTickNanos - config.telemetryInterval().toNanos();
+            idleSinceNanos = lastTickNanos;
             long period = config.stepInterval().toNanos();
             ticker = scheduler.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
             attemptConnect(0);
@@ -304,8 +315,8 @@ public final class MqttCar implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ connection
 
     private void attemptConnect(int attempt) {
-        if (closed.get()) {
-            return;
+        if (closed.get() || asleep) {
+            return; // an asleep car connects when it wakes
         }
         try {
             client.connect(options, null, new IMqttActionListener() {
@@ -414,7 +425,7 @@ public final class MqttCar implements AutoCloseable {
         @Override
         public void connectionLost(Throwable cause) {
             subscribed = false;
-            if (closed.get()) {
+            if (closed.get() || asleep) {
                 return;
             }
             LOG.warn("connection lost, reconnecting [vin: {}, reason: {}]", vin(), cause.getMessage());
@@ -522,7 +533,13 @@ public final class MqttCar implements AutoCloseable {
                 long simulatedNanos = Math.round((now - lastTickNanos) * config.timeScale());
                 lastTickNanos = now;
                 car.step(Duration.ofNanos(Math.max(0, simulatedNanos)));
-                if (now - lastTelemetryNanos >= config.telemetryInterval().toNanos()) {
+                if (config.sleep().sleeps()) {
+                    sleepStep(now);
+                }
+                if (!asleep
+                        && !sleepAnnounced
+                        && now - lastTelemetryNanos
+                                >= config.telemetryInterval().toNanos()) {
                     lastTelemetryNanos = now;
                     enqueue(
                             Outbox.Kind.TELEMETRY,
@@ -535,6 +552,71 @@ public final class MqttCar implements AutoCloseable {
             // a failing tick must not cancel the periodic task: log and carry on with the next one
             LOG.error("car tick failed [vin: {}]", vin(), e);
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------- sleep
+
+    /**
+     * One step of the sleep cycle (under the tick lock): an idle car announces its sleep once idle long enough,
+     * disconnects once the announcement and everything else is delivered, and wakes at its check-in or as soon as
+     * it is no longer idle.
+     */
+    private void sleepStep(long now) {
+        SleepPolicy sleep = config.sleep();
+        boolean idle = car.maySleep();
+        if (asleep) {
+            if (!idle || now - wakeAtNanos >= 0) {
+                wake(now, idle ? "check-in" : "activity in the car");
+            }
+            return;
+        }
+        if (sleepAnnounced) {
+            if (!idle) {
+                sleepAnnounced = false; // something happened before it could leave: it stays
+                idleSinceNanos = now;
+            } else if (isConnected() && outbox.size() == 0 && inFlight.get() == 0) {
+                fallAsleep(now, sleep.checkIn());
+            }
+            return;
+        }
+        if (!idle || !isConnected()) {
+            idleSinceNanos = now;
+        } else if (now - idleSinceNanos >= sleep.idleBeforeSleep().toNanos()) {
+            sleepAnnounced = true;
+            car.announceSleep(sleep.checkIn());
+        }
+    }
+
+    private void fallAsleep(long now, Duration checkIn) {
+        sleepAnnounced = false;
+        asleep = true;
+        subscribed = false;
+        wakeAtNanos = now + checkIn.toNanos();
+        sleeps.incrementAndGet();
+        LOG.info("asleep [vin: {}, checkInWithin: {}]", vin(), checkIn);
+        try {
+            client.disconnect(1000);
+        } catch (MqttException e) {
+            LOG.debug("disconnect before sleep failed [vin: {}, reason: {}]", vin(), e.getMessage());
+        }
+    }
+
+    private void wake(long now, String why) {
+        asleep = false;
+        idleSinceNanos = now;
+        lastTelemetryNanos = now - config.telemetryInterval().toNanos(); // the first sample goes out at once
+        LOG.info("awake [vin: {}, why: {}]", vin(), why);
+        attemptConnect(0);
+    }
+
+    /** Whether the car is asleep now (announced, disconnected, not yet awake). */
+    public boolean isAsleep() {
+        return asleep;
+    }
+
+    /** How many times the car went to sleep. */
+    public long sleeps() {
+        return sleeps.get();
     }
 
     private void drainAndFlush() {

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param keepAlive MQTT keep-alive interval
  * @param maxReconnectDelay longest wait between reconnection attempts (the wait doubles from 1 s up to this)
  * @param tcpNoDelay Nagle's algorithm off on a {@code tcp://} socket
+ * @param sleep when the car sleeps and for how long ({@link SleepPolicy#NEVER} by default)
  */
 public record MqttCarConfig(
         URI serverUri,
@@ -26,7 +27,8 @@ public record MqttCarConfig(
         Duration connectTimeout,
         Duration keepAlive,
         Duration maxReconnectDelay,
-        boolean tcpNoDelay) {
+        boolean tcpNoDelay,
+        SleepPolicy sleep) {
 
     public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(5);
     public static final double DEFAULT_TIME_SCALE = 1.0;
@@ -54,6 +56,7 @@ public record MqttCarConfig(
         if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
             throw new IllegalArgumentException("timeScale must be > 0 and finite, was " + timeScale);
         }
+        Objects.requireNonNull(sleep, "sleep");
         if (outboxCapacity < 1) {
             throw new IllegalArgumentException("outboxCapacity must be >= 1, was " + outboxCapacity);
         }
@@ -70,7 +73,8 @@ public record MqttCarConfig(
                 DEFAULT_CONNECT_TIMEOUT,
                 DEFAULT_KEEP_ALIVE,
                 DEFAULT_MAX_RECONNECT_DELAY,
-                false);
+                false,
+                SleepPolicy.NEVER);
     }
 
     public MqttCarConfig withTelemetryInterval(Duration value) {
@@ -83,7 +87,8 @@ public record MqttCarConfig(
                 connectTimeout,
                 keepAlive,
                 maxReconnectDelay,
-                tcpNoDelay);
+                tcpNoDelay,
+                sleep);
     }
 
     public MqttCarConfig withTimeScale(double value) {
@@ -96,7 +101,8 @@ public record MqttCarConfig(
                 connectTimeout,
                 keepAlive,
                 maxReconnectDelay,
-                tcpNoDelay);
+                tcpNoDelay,
+                sleep);
     }
 
     public MqttCarConfig withStepInterval(Duration value) {
@@ -109,7 +115,8 @@ public record MqttCarConfig(
                 connectTimeout,
                 keepAlive,
                 maxReconnectDelay,
-                tcpNoDelay);
+                tcpNoDelay,
+                sleep);
     }
 
     public MqttCarConfig withOutboxCapacity(int value) {
@@ -122,7 +129,8 @@ public record MqttCarConfig(
                 connectTimeout,
                 keepAlive,
                 maxReconnectDelay,
-                tcpNoDelay);
+                tcpNoDelay,
+                sleep);
     }
 
     /**
@@ -140,7 +148,8 @@ public record MqttCarConfig(
                 connectTimeout,
                 keepAlive,
                 maxReconnectDelay,
-                value);
+                value,
+                sleep);
     }
 
     public MqttCarConfig withMaxReconnectDelay(Duration value) {
@@ -153,7 +162,23 @@ public record MqttCarConfig(
                 connectTimeout,
                 keepAlive,
                 value,
-                tcpNoDelay);
+                tcpNoDelay,
+                sleep);
+    }
+
+    /** Lets the car sleep when idle, as in {@link SleepPolicy}. */
+    public MqttCarConfig withSleep(SleepPolicy value) {
+        return new MqttCarConfig(
+                serverUri,
+                telemetryInterval,
+                timeScale,
+                stepInterval,
+                outboxCapacity,
+                connectTimeout,
+                keepAlive,
+                maxReconnectDelay,
+                tcpNoDelay,
+                value);
     }
 
     private static void requirePositive(String name, Duration value) {
