@@ -3,13 +3,19 @@ package dev.carlink.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.bus.v1.VehicleEventIngest;
 import dev.carlink.proto.v1.CabinPosition;
+import dev.carlink.proto.v1.SleepStarted;
+import dev.carlink.proto.v1.VehicleEvent;
 import dev.carlink.simulator.VehicleCredentials;
 import dev.carlink.simulator.car.CarConfig;
 import dev.carlink.simulator.car.SimulatedCar;
 import dev.carlink.simulator.mqtt.MqttCar;
 import dev.carlink.simulator.mqtt.MqttCarConfig;
 import dev.carlink.simulator.mqtt.SleepPolicy;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -148,6 +154,37 @@ class CarSleepIT {
         }
         // closed while driving: a clean disconnect without a sleep announcement is not sleep
         await().atMost(PATIENCE).until(() -> presence(vanishing).equals("offline"));
+    }
+
+    @Test
+    void aSleepPromiseOutOfRange_isRefusedForGood_andNothingIsStored() throws Exception {
+        String vin = "SLEEPCAR000000005";
+        system.enrollCar(vin, "alice");
+        for (long checkIn : new long[] {0, 86_401}) {
+            VehicleEventIngest ingest = VehicleEventIngest.newBuilder()
+                    .setVin(vin)
+                    .setReceivedAtMs(System.currentTimeMillis())
+                    .setEvent(VehicleEvent.newBuilder()
+                            .setTimestampMs(System.currentTimeMillis())
+                            .setSeq(1000 + checkIn)
+                            .setSleepStarted(SleepStarted.newBuilder().setCheckInS((int) checkIn)))
+                    .build();
+
+            Throwable refused = system.vertx()
+                    .eventBus()
+                    .request(BusAddress.VEHICLE_EVENT_INGEST, Buffer.buffer(ingest.toByteArray()))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .handle((ok, failure) -> failure)
+                    .get(10, TimeUnit.SECONDS);
+
+            assertThat(refused).isInstanceOf(ReplyException.class);
+            assertThat(((ReplyException) refused).failureCode()).isEqualTo(400);
+            assertThat(refused.getMessage()).contains("check_in_s must be 1..86400, was " + checkIn);
+        }
+        assertThat(system.count("SELECT count(*) FROM command.vehicle_events WHERE vin = ?", vin))
+                .isZero();
+        assertThat(presence(vin)).isEqualTo("offline");
     }
 
     private static MqttCarConfig sleepy() {

@@ -50,10 +50,7 @@ class CoapCarIT {
             await().atMost(PATIENCE)
                     .until(() ->
                             system.get(alice, "/api/v1/vehicles/" + vin).json().getBoolean("online", false));
-            await().atMost(PATIENCE)
-                    .until(() -> system.get(alice, "/api/v1/vehicles/" + vin + "/state")
-                                    .status()
-                            == 200);
+            system.awaitState(alice, vin);
 
             TestSystem.Reply created = system.post(
                     alice,

@@ -323,10 +323,7 @@ class ServiceRulesIT {
     void aCarThatGoesSilentDuringSterilization_opensAnInterruptedTask() throws Exception {
         String vin = "SMCAR000000000908";
         car(vin, true, Duration.ZERO);
-        await().atMost(PATIENCE)
-                .until(() -> system.get(system.login("alice"), "/api/v1/vehicles/" + vin + "/state")
-                                .status()
-                        == 200);
+        system.awaitState(system.login("alice"), vin);
         String id = command(
                 vin,
                 new JsonObject()
@@ -353,12 +350,10 @@ class ServiceRulesIT {
     void failuresOfDifferentCommands_openARepeatedFailuresTask() throws Exception {
         String vin = "SMCAR000000000909";
         car(vin, true, Duration.ZERO).setStateOfCharge(15);
-        await().atMost(PATIENCE)
-                .until(() -> system.get(system.login("alice"), "/api/v1/vehicles/" + vin + "/state")
-                                .json()
-                                .getJsonObject("signals", new JsonObject())
-                                .getDouble("Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed", 100.0)
-                        < 20);
+        system.awaitState(
+                system.login("alice"),
+                vin,
+                state -> TestSystem.signal(state, "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed") < 20);
         JsonObject sterilize =
                 new JsonObject().put("type", "STERILIZATION_START").put("checklistConfirmed", true);
         command(vin, sterilize);

@@ -27,6 +27,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 
 /** The whole backend on free ports with a fresh embedded PostgreSQL, and HTTP helpers for tests. */
 public final class TestSystem implements AutoCloseable {
@@ -283,6 +286,33 @@ public final class TestSystem implements AutoCloseable {
             b.header("Authorization", "Bearer " + token);
         }
         return send(b.build());
+    }
+
+    /**
+     * Waits up to 30 s for the car's latest state to exist and to satisfy {@code until}, and returns it: the
+     * first thing most tests with a live car do.
+     */
+    public JsonObject awaitState(String token, String vin, Predicate<JsonObject> until) {
+        AtomicReference<JsonObject> seen = new AtomicReference<>();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Reply reply = get(token, "/api/v1/vehicles/" + vin + "/state");
+            if (reply.status() != 200 || !until.test(reply.json())) {
+                return false;
+            }
+            seen.set(reply.json());
+            return true;
+        });
+        return seen.get();
+    }
+
+    /** Waits up to 30 s for the car's first state. */
+    public JsonObject awaitState(String token, String vin) {
+        return awaitState(token, vin, state -> true);
+    }
+
+    /** A numeric signal of a state answered by {@code /state}, NaN when the car did not report it. */
+    public static double signal(JsonObject state, String name) {
+        return state.getJsonObject("signals", new JsonObject()).getDouble(name, Double.NaN);
     }
 
     public Reply post(String token, String path, String body) {

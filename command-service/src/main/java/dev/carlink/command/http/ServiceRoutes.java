@@ -14,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -305,6 +306,12 @@ final class ServiceRoutes {
                         ? "scheduled A/C started by the car"
                         : "scheduled A/C skipped by the car ("
                                 + run.getSkipReason().name().replace("REASON_CODE_", "") + ")";
+            case SLEEP_STARTED:
+                return "went to sleep, to check in within "
+                        + Duration.ofSeconds(event.getSleepStarted().getCheckInS())
+                                .toString()
+                                .substring(2)
+                                .toLowerCase(java.util.Locale.ROOT);
             default:
                 return "event";
         }
