@@ -5,15 +5,15 @@
  *
  * This module only wires the others together and routes: #/ is the list of cars, #/car/<VIN> one car.
  */
+import { hideBanner, showBanner } from '/common/banner.js';
 import { api, whenUnauthorized } from './api.js';
-import { hideBanner, showBanner } from './banner.js';
 import { $ } from './dom.js';
 import { carListError, loadCars, refreshCar, renderCarList } from './cars.js';
 import { leaveCar, onCarState, renderHead, showCar, tickAge } from './car.js';
 import { clearCommandViews, onCommandEvent } from './commands.js';
 import { restoreClimate, setUpClimate } from './climate.js';
 import { loadSchedules, resetSchedules, setUpSchedules } from './schedules.js';
-import { onLogin, onSession, resumeOrSignIn, sessionExpired, signOut } from './session.js';
+import { resumeOrSignIn, sessionExpired, setUpOwnerSession } from './session.js';
 import { loadService, loadTasks, onAlert, setUpService } from './service.js';
 import { renderPhase, restoreSterilization, setUpSterilization } from './sterilization.js';
 import { state } from './state.js';
@@ -22,7 +22,7 @@ import { closeAllStreams, onStreamEvents, syncStreams } from './stream.js';
 let ticker = null;
 
 whenUnauthorized(sessionExpired);
-onSession(signedIn, signedOut);
+setUpOwnerSession(signedIn, signedOut);
 onStreamEvents({
   state: (vin, s) => {
     onCarState(vin, s);
@@ -45,8 +45,6 @@ setUpClimate();
 setUpSchedules();
 setUpSterilization();
 setUpService();
-$('login-form').addEventListener('submit', onLogin);
-$('logout-button').addEventListener('click', signOut);
 $('banner-close').addEventListener('click', () => hideBanner());
 window.addEventListener('hashchange', route);
 window.addEventListener('offline', () => showBanner(

@@ -4,8 +4,8 @@
  * worse than data that says so. Browsers allow few connections per server, so at most MAX_STREAMS cars stream at
  * once; the car on screen always does.
  */
+import { hideBanner, showBanner } from '/common/banner.js';
 import { API } from './api.js';
-import { showBanner, hideBanner } from './banner.js';
 import { $ } from './dom.js';
 import { state } from './state.js';
 

@@ -2,7 +2,7 @@
  * The car's last 6 hours as an SVG line chart: cabin temperature on the left axis, state of charge on the right.
  * Drawn by hand because nothing is loaded from elsewhere; it is redrawn whole when the data or the width changes.
  */
-import { el, shortTimeFormat, svg } from './dom.js';
+import { el, shortTime, svg } from './dom.js';
 
 const HEIGHT = 200;
 const MARGIN = { left: 40, right: 40, top: 24, bottom: 34 };
@@ -114,10 +114,10 @@ export function drawChart(container, data) {
   for (let t = Math.ceil((xMin - offset) / stepMs) * stepMs + offset; t <= xMax; t += stepMs) {
     const xx = x(t);
     bottom.append(svg('line', { x1: xx, x2: xx, y1: m.top + plotH, y2: m.top + plotH + 4 }));
-    bottom.append(svg('text', { x: xx, y: m.top + plotH + 16, 'text-anchor': 'middle' }, shortTimeFormat.format(new Date(t))));
+    bottom.append(svg('text', { x: xx, y: m.top + plotH + 16, 'text-anchor': 'middle' }, shortTime.format(new Date(t))));
   }
   bottom.append(svg('text', { x: m.left + plotW / 2, y: height - 2, 'text-anchor': 'middle' },
-    'time (local); ' + (xMin > data.from + 60000 ? 'data since ' + shortTimeFormat.format(new Date(xMin)) : 'last 6 hours')));
+    'time (local); ' + (xMin > data.from + 60000 ? 'data since ' + shortTime.format(new Date(xMin)) : 'last 6 hours')));
 
   const temp = pathData(points, 'temp', x, yTemp);
   const soc = pathData(points, 'soc', x, ySoc);
@@ -127,7 +127,7 @@ export function drawChart(container, data) {
   const summary = 'Chart: cabin temperature '
     + (temps.length ? Math.min(...temps).toFixed(1) + ' to ' + Math.max(...temps).toFixed(1) + ' °C' : 'not reported')
     + ', state of charge ' + (socs.length ? Math.min(...socs).toFixed(0) + ' to ' + Math.max(...socs).toFixed(0) + ' %' : 'not reported')
-    + ', from ' + shortTimeFormat.format(new Date(xMin)) + ' to ' + shortTimeFormat.format(new Date(xMax)) + '.';
+    + ', from ' + shortTime.format(new Date(xMin)) + ' to ' + shortTime.format(new Date(xMax)) + '.';
   const chart = svg('svg', {
     viewBox: '0 0 ' + width + ' ' + height,
     width,

@@ -1,96 +1,17 @@
 /*
- * Building DOM nodes and turning the API's values into words, times and numbers for people.
- *
- * Everything the server sends reaches the page through el() and svg(), which only ever set textContent and
- * attributes: nothing from the server is parsed as HTML.
+ * The console's words for times and tasks, with the helpers both apps share (/common/dom.js) re-exported, so the
+ * console's modules import all of them from here.
  */
+import { humanise, parseTime, whenFormat } from '/common/dom.js';
 
-export const $ = (id) => document.getElementById(id);
-
-/**
- * A new element. attrs: 'class', 'text' (textContent), 'on<event>' handlers, anything else an attribute;
- * null, undefined and false are left out, true is an empty (boolean) attribute. Children may be nested arrays.
- */
-export function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  if (attrs) {
-    for (const [key, value] of Object.entries(attrs)) {
-      if (value === null || value === undefined || value === false) {
-        continue;
-      }
-      if (key === 'class') {
-        node.className = value;
-      } else if (key === 'text') {
-        node.textContent = value;
-      } else if (key.startsWith('on') && typeof value === 'function') {
-        node.addEventListener(key.slice(2), value);
-      } else {
-        node.setAttribute(key, value === true ? '' : String(value));
-      }
-    }
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) {
-      node.append(child instanceof Node ? child : String(child));
-    }
-  }
-  return node;
-}
-
-const SVG_NS = 'http://www.w3.org/2000/svg';
-
-/** An SVG element: every attribute as given (SVG has no className or boolean attributes to special-case). */
-export function svg(tag, attrs, ...children) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value !== null && value !== undefined) {
-      node.setAttribute(key, String(value));
-    }
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined) {
-      node.append(child instanceof Node ? child : String(child));
-    }
-  }
-  return node;
-}
-
-/** An API constant for people: IN_PROGRESS becomes "In progress". */
-export function humanise(constant) {
-  if (!constant) {
-    return '';
-  }
-  const words = String(constant).toLowerCase().replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-export function titleOf(task) {
-  return (task && task.title) || humanise(task && task.type) || 'Task ' + (task && task.id);
-}
-
-function pad(n) {
-  return String(n).padStart(2, '0');
-}
-
-/** Milliseconds since the epoch, or null for a missing or unreadable time (never NaN, which compares false). */
-export function parseTime(iso) {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-// staff read times on a 24-hour clock in their own time zone, whatever the browser's locale would pick
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-export const shortTimeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+export * from '/common/dom.js';
 
 /** 14:02:11 today, 3 Mar 14:02 otherwise. */
-export function when(iso) {
-  const ms = typeof iso === 'number' ? iso : parseTime(iso);
-  if (ms === null) {
-    return '—';
-  }
-  const date = new Date(ms);
-  return date.toDateString() === new Date().toDateString() ? timeFormat.format(date) : dateTimeFormat.format(date);
+export const when = whenFormat({ day: 'numeric', month: 'short' });
+
+/** A task's title, else its type in words, else its id. */
+export function titleOf(task) {
+  return (task && task.title) || humanise(task && task.type) || 'Task ' + (task && task.id);
 }
 
 /** The whole date and time with its zone, for tooltips where when() is too short to be sure. */
@@ -99,30 +20,14 @@ export function fullTime(iso) {
   return ms === null ? '' : new Date(ms).toString();
 }
 
+function pad(n) {
+  return String(n).padStart(2, '0');
+}
+
 /** 00:00 style countdown; hours are added for long SLAs. */
 export function clockText(totalSeconds) {
   const h = Math.floor(totalSeconds / 3600);
   const m = Math.floor((totalSeconds % 3600) / 60);
   const s = totalSeconds % 60;
   return h > 0 ? h + ':' + pad(m) + ':' + pad(s) : pad(m) + ':' + pad(s);
-}
-
-/** A rough age (45 s, 12 min, 3 h, 2 d): how old the car's data is matters, not to the second. */
-export function ageText(seconds) {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 90) {
-    return s + ' s';
-  }
-  if (s < 90 * 60) {
-    return Math.round(s / 60) + ' min';
-  }
-  if (s < 48 * 3600) {
-    return Math.round(s / 3600) + ' h';
-  }
-  return Math.round(s / 86400) + ' d';
-}
-
-/** A signal's value with fixed decimals, or null when the car did not send a usable number. */
-export function number(value, digits) {
-  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : null;
 }

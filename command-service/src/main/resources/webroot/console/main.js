@@ -6,21 +6,20 @@
  * This module only wires the others together. The modules below the panels (api, queue) cannot import what sits
  * above them without a cycle, so what they must trigger up there is handed to them here.
  */
+import { hideBanner, showBanner } from '/common/banner.js';
 import { whenUnauthorized } from './api.js';
-import { hideBanner, showBanner } from './banner.js';
 import { $ } from './dom.js';
 import { onKey } from './keyboard.js';
 import { claimAndOpen, openPanel } from './panel.js';
 import { setQueueActions } from './queue.js';
-import { onLogin, resumeOrSignIn, sessionExpired, signOut } from './session.js';
+import { resumeOrSignIn, sessionExpired, setUpStaffSession } from './session.js';
 import { state } from './state.js';
 import { connectStream, streamConnected } from './stream.js';
 
 whenUnauthorized(sessionExpired);
 setQueueActions((id) => openPanel(id, true), claimAndOpen);
+setUpStaffSession();
 
-$('login-form').addEventListener('submit', onLogin);
-$('logout-button').addEventListener('click', signOut);
 $('shortcuts-button').addEventListener('click', () => $('shortcuts').showModal());
 $('banner-close').addEventListener('click', () => hideBanner());
 document.addEventListener('keydown', onKey);

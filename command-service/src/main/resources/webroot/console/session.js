@@ -1,118 +1,48 @@
 /*
- * Signing in and out, and the two views that go with it: the login form, and the workspace (queue and panels)
- * that exists only while a staff session does. Leaving the workspace stops everything it started, so nothing
- * keeps polling or streaming with a token the server no longer accepts.
+ * The console's side of signing in and out (/common/session.js): only service staff may use it, the session lives
+ * in this tab, and the workspace (queue and panels) exists only while a staff session does. Leaving the workspace
+ * stops everything it started, so nothing keeps polling or streaming with a token the server no longer accepts.
  */
-import {
-  API, STAFF_ROLES, forgetPanelIds, forgetSession, loadPanelIds, loadSession, saveSession,
-} from './api.js';
-import { hideBanner } from './banner.js';
-import { $, humanise, parseTime } from './dom.js';
+import { setUpSession } from '/common/session.js';
+import { forgetPanelIds, loadPanelIds } from './api.js';
+import { $, humanise } from './dom.js';
 import { closeAllPanels, openPanel } from './panel.js';
 import { clearQueue, renderQueue } from './queue.js';
 import { state } from './state.js';
 import { connectStream, endStream } from './stream.js';
 import { startTicking, stopTicking } from './tick.js';
 
-/** Fires when the token expires, so an idle console returns to the login instead of failing at the next click. */
-let expiryTimer = null;
+export { resumeOrSignIn, sessionExpired } from '/common/session.js';
 
-/** Opens the workspace for a session saved in this tab (a reload), or shows the login. */
-export function resumeOrSignIn() {
-  state.session = loadSession();
-  if (state.session) {
-    enterWorkspace();
-  } else {
-    showLogin('');
-  }
-}
+/** Roles this console serves; the API enforces the same, this only turns others away with a clear message. */
+const STAFF_ROLES = new Set(['STAFF', 'ADMIN']);
+/** What exists only while signed in. */
+const WORKSPACE = ['workspace', 'who', 'stream-status'];
 
-function showLogin(message) {
-  $('workspace').hidden = true;
-  $('who').hidden = true;
-  $('stream-status').hidden = true;
-  $('login').hidden = false;
-  const error = $('login-error');
-  error.textContent = message || '';
-  error.hidden = !message;
-  const user = $('login-username');
-  if (state.session && state.session.username && !user.value) {
-    user.value = state.session.username;
-  }
-  (user.value ? $('login-password') : user).focus();
-}
-
-export async function onLogin(event) {
-  event.preventDefault();
-  const username = $('login-username').value.trim();
-  const password = $('login-password').value;
-  const error = $('login-error');
-  error.hidden = true;
-  if (!username || !password) {
-    error.textContent = 'Enter your username and password.';
-    error.hidden = false;
-    return;
-  }
-  const submit = $('login-submit');
-  submit.disabled = true;
-  submit.textContent = 'Signing in…';
-  try {
-    // not api(): a failed sign-in is told in this form, not in the banner, and a 401 here is a wrong password
-    let response;
-    try {
-      response = await fetch(API + '/auth/login', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ username, password }),
-      });
-    } catch (e) {
-      error.textContent = 'Cannot reach the server. Check the network connection and try again.';
-      error.hidden = false;
-      return;
-    }
-    let json = {};
-    try {
-      json = await response.json();
-    } catch (e) {
-      json = {};
-    }
-    if (!response.ok) {
-      error.textContent = response.status === 401
-        ? 'Sign-in failed: ' + (json.detail || 'wrong username or password') + '.'
-        : 'Sign-in failed: ' + (json.detail || json.title || 'HTTP ' + response.status) + '.';
-      error.hidden = false;
-      $('login-password').select();
-      return;
-    }
-    if (!STAFF_ROLES.has(json.role)) {
-      error.textContent = 'Account "' + (json.username || username) + '" is ' + humanise(json.role || 'unknown').toLowerCase()
-        + ', not service staff: this console is for service staff only. Owners use the carlink app.';
-      error.hidden = false;
-      return;
-    }
-    state.session = { token: json.token, expiresAt: json.expiresAt, username: json.username, role: json.role };
-    saveSession(state.session);
-    $('login-password').value = '';
-    enterWorkspace();
-  } finally {
-    submit.disabled = false;
-    submit.textContent = 'Sign in';
-  }
+/** Wires the sign-in form and the sign-out button to the workspace. */
+export function setUpStaffSession() {
+  setUpSession({
+    state,
+    storage: sessionStorage,
+    storageKey: 'carlink.console.session',
+    serves: (role) => STAFF_ROLES.has(role),
+    words: {
+      unreachable: 'Cannot reach the server. Check the network connection and try again.',
+      wrongPassword: (problem) => 'Sign-in failed: ' + (problem.detail || 'wrong username or password') + '.',
+      refused: (account) => 'Account "' + account.username + '" is ' + humanise(account.role || 'unknown').toLowerCase()
+        + ', not service staff: this console is for service staff only. Owners use the carlink app.',
+      expired: 'Session expired: please sign in again.',
+    },
+    signedIn: enterWorkspace,
+    signedOut: leaveWorkspace,
+  });
 }
 
 function enterWorkspace() {
-  $('login').hidden = true;
-  $('login-error').hidden = true;
-  $('workspace').hidden = false;
-  $('who').hidden = false;
-  $('stream-status').hidden = false;
-  $('who-name').textContent = state.session.username + ' · ' + humanise(state.session.role).toLowerCase();
-  clearTimeout(expiryTimer);
-  const expires = parseTime(state.session.expiresAt);
-  if (expires !== null) {
-    // setTimeout overflows past 2^31 ms (about 24.8 days) and would fire at once
-    expiryTimer = setTimeout(sessionExpired, Math.min(2147483000, Math.max(0, expires - Date.now())));
+  for (const id of WORKSPACE) {
+    $(id).hidden = false;
   }
+  $('who-name').textContent = state.session.username + ' · ' + humanise(state.session.role).toLowerCase();
   startTicking();
   connectStream();
   loadPanelIds().forEach((id) => openPanel(id, false));
@@ -120,35 +50,16 @@ function enterWorkspace() {
   $('queue-list').focus();
 }
 
-function leaveWorkspace() {
+/** Signing out also forgets the open panels: the next person at this screen starts with none. */
+function leaveWorkspace(how) {
   endStream();
-  clearTimeout(expiryTimer);
   stopTicking();
   closeAllPanels();
   clearQueue();
-}
-
-/** The server turned the token down, or it ran out: back to the login, the username kept for convenience. */
-export function sessionExpired() {
-  if (!state.session) {
-    return;
+  if (how === 'signed out') {
+    forgetPanelIds();
   }
-  const name = state.session.username;
-  leaveWorkspace();
-  // only so that showLogin fills in the username; the session is over
-  state.session = { username: name };
-  forgetSession();
-  hideBanner();
-  showLogin('Session expired: please sign in again.');
-  state.session = null;
-}
-
-/** Signing out also forgets the open panels: the next person at this screen starts with none. */
-export function signOut() {
-  leaveWorkspace();
-  state.session = null;
-  forgetSession();
-  forgetPanelIds();
-  hideBanner();
-  showLogin('');
+  for (const id of WORKSPACE) {
+    $(id).hidden = true;
+  }
 }

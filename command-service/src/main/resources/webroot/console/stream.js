@@ -3,8 +3,8 @@
  * then one event per committed change. The top bar says whether the queue is live, because a queue that is
  * quietly behind is worse than one that says so.
  */
+import { hideBanner, showBanner } from '/common/banner.js';
 import { API, api, problemText } from './api.js';
-import { hideBanner, showBanner } from './banner.js';
 import { $ } from './dom.js';
 import { applySnapshot, applyTask } from './queue.js';
 import { state } from './state.js';

@@ -73,6 +73,8 @@ public final class ApiRouter {
             ctx.next();
         });
         root.route("/app/*").handler(StaticHandler.create("webroot/app").setCachingEnabled(false));
+        // what both share (helpers, the API client, the sign-in flow, base CSS), imported by both as /common/...
+        root.route("/common/*").handler(StaticHandler.create("webroot/common").setCachingEnabled(false));
 
         // the API's description, for anyone: mounted before the sub-router, whose first handler asks for a token
         OpenApiDocument openApi = OpenApiDocument.load();

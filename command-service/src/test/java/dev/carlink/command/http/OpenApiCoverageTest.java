@@ -30,7 +30,7 @@ class OpenApiCoverageTest {
 
     private static final Set<String> HTTP_METHODS =
             Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
-    private static final List<String> STATIC_MOUNTS = List.of("/console", "/app");
+    private static final List<String> STATIC_MOUNTS = List.of("/console", "/app", "/common");
     private static final Set<String> CALLERS = Set.of("anyone", "owner", "staff", "admin");
     private static final Pattern VERTX_PARAM = Pattern.compile(":([A-Za-z0-9_]+)");
     private static final Pattern TEMPLATE_PARAM = Pattern.compile("\\{([^}]+)}");
@@ -245,7 +245,7 @@ class OpenApiCoverageTest {
         return out;
     }
 
-    /** The staff console's and the owner app's static files: pages, not API operations. */
+    /** The staff console's, the owner app's and their shared static files: pages, not API operations. */
     private static boolean isStaticMount(String path) {
         return STATIC_MOUNTS.stream().anyMatch(mount -> path.equals(mount) || path.startsWith(mount + "/"));
     }
