@@ -7,10 +7,14 @@ import { state } from './state.js';
 
 export { API, ApiError, api, whenUnauthorized } from '/common/api.js';
 
+/** What the banner says while the phone has no network. */
+export const OFFLINE_TEXT =
+  'You are offline. What you see may be out of date; nothing can be sent to the car until you are back online.';
+
 setUpApi({
   state,
   unreachable: () => (navigator.onLine === false
-    ? 'You are offline. What you see may be out of date; nothing can be sent to the car until you are back online.'
+    ? OFFLINE_TEXT
     : 'Cannot reach carlink. Check your connection; what you see may be out of date.'),
 });
 

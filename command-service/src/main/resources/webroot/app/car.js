@@ -1,17 +1,14 @@
 /*
  * One car on screen: presence, the latest state with its age, the cabin chart. Everything comes from the API
- * once and then from the car's live stream; nothing asks the car itself. The backend's presence record is re-read
- * every PRESENCE_MS because the stream has no presence event (a read of the backend's copy, not of the car).
+ * once and then from the live stream (presence included); nothing asks the car itself.
  */
 import { api, problemText } from './api.js';
 import { $, ageText, el, number, parseTime, when } from './dom.js';
 import { CabinChart } from './chart.js';
-import { ageOf, ageSentence, presenceText, refreshCar, rememberState } from './cars.js';
+import { ageOf, ageSentence, presenceOf, presenceText, rememberState } from './cars.js';
 import { AUTO_OFF, CABIN, HVAC_ON, OUTSIDE, SOC, STALE_AFTER_S, state } from './state.js';
 
-const PRESENCE_MS = 30000;
 let chart = null;
-let presenceTimer = null;
 
 export function carChart() {
   if (!chart) {
@@ -25,18 +22,7 @@ export async function showCar(vin) {
   renderHead(vin);
   renderFacts(vin);
   carChart().reset([]);
-  clearInterval(presenceTimer);
-  presenceTimer = setInterval(() => {
-    if (state.vin === vin) {
-      refreshCar(vin).then(() => renderHead(vin), () => {});
-    }
-  }, PRESENCE_MS);
   await loadHistory(vin);
-}
-
-export function leaveCar() {
-  clearInterval(presenceTimer);
-  presenceTimer = null;
 }
 
 async function loadHistory(vin) {
@@ -80,7 +66,12 @@ export function renderHead(vin) {
   $('car-name').textContent = car ? car.name || car.vin : vin;
   const presence = $('car-presence');
   presence.textContent = presenceText(car);
-  presence.dataset.value = car && car.online ? 'online' : 'offline';
+  presence.dataset.value = presenceOf(car);
+  const asleep = $('car-asleep');
+  asleep.hidden = presenceOf(car) !== 'asleep';
+  asleep.textContent = asleep.hidden ? ''
+    : 'The car is asleep to save its battery. It checks in by ' + when(car.checkInBy)
+      + ' or as soon as someone uses it; what you send meanwhile waits for it.';
   tickAge();
 }
 

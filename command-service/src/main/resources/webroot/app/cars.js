@@ -1,10 +1,12 @@
 /*
- * The owner's cars: online or offline, and the latest state with its age. The age is counted on the phone from
+ * The owner's cars: online, asleep or offline, and the latest state with its age. Presence is pushed on the
+ * stream; the one change without an event (an asleep car missing its check-in, so now offline) is read again from
+ * the backend at the moment the backend said it would happen (asleepUntil). The age is counted on the phone from
  * the server's ageSeconds at receipt (so a phone clock that is off does not make old data look new), and keeps
  * counting every second between pushes.
  */
 import { api, ApiError, problemText } from './api.js';
-import { $, ageText, el, number, when } from './dom.js';
+import { $, ageText, el, number, parseTime, shortTime, when } from './dom.js';
 import { CABIN, SOC, STALE_AFTER_S, state } from './state.js';
 
 /** Stores a VehicleState (from the API or the stream) with the local time it was sampled. */
@@ -15,8 +17,14 @@ export function rememberState(vin, vehicleState) {
     return previous;
   }
   const entry = Object.assign({}, vehicleState, { sampledLocally: Date.now() - age * 1000 });
-  if (typeof vehicleState.online === 'boolean' && state.cars.has(vin)) {
-    state.cars.get(vin).online = vehicleState.online;
+  const car = state.cars.get(vin);
+  if (typeof vehicleState.online === 'boolean' && car && car.online !== vehicleState.online) {
+    car.online = vehicleState.online;
+    if (car.online) {
+      car.presence = 'online';
+    } else if (car.presence === 'online') {
+      car.presence = 'offline'; // asleep or offline: the car record, pushed as well, tells which
+    }
   }
   state.states.set(vin, entry);
   return entry;
@@ -40,14 +48,56 @@ export function ageSentence(vin) {
 /** Reads the cars and their latest state from the API (the backend's copy: the car is not woken). */
 export async function loadCars() {
   const answer = await api('/vehicles');
-  state.cars = new Map((answer.vehicles || []).map((v) => [v.vin, v]));
+  state.cars = new Map();
+  (answer.vehicles || []).forEach(storeCar);
   await Promise.all([...state.cars.keys()].map(loadState));
+}
+
+/** Timers that re-read an asleep car when the backend stops counting it as asleep, by VIN. */
+const asleepTimers = new Map();
+/** Called with the VIN whenever a car's record is stored (a list or a view may show it). */
+let carChanged = () => {};
+
+/** What to redraw when a car's record changes. */
+export function onCarChanged(listener) {
+  carChanged = listener;
+}
+
+/**
+ * Keeps a car's record (from GET /vehicles, GET /vehicles/{vin} or a pushed presence). An asleep car that
+ * misses its check-in becomes offline without any event: its record is read again just after asleepUntil.
+ */
+export function storeCar(car) {
+  state.cars.set(car.vin, car);
+  clearTimeout(asleepTimers.get(car.vin));
+  asleepTimers.delete(car.vin);
+  const until = car.presence === 'asleep' ? parseTime(car.asleepUntil) : null;
+  if (until !== null) {
+    const wait = Math.min(2147483000, Math.max(0, until - Date.now()) + 1000);
+    asleepTimers.set(car.vin, setTimeout(() => {
+      asleepTimers.delete(car.vin);
+      if (state.session && state.cars.has(car.vin)) {
+        api('/vehicles/' + encodeURIComponent(car.vin)).then((fresh) => {
+          storeCar(fresh);
+          carChanged(car.vin);
+        }, () => {});
+      }
+    }, wait));
+  }
+}
+
+/** Forgets every car (signed out). */
+export function forgetCars() {
+  for (const timer of asleepTimers.values()) {
+    clearTimeout(timer);
+  }
+  asleepTimers.clear();
+  state.cars = new Map();
 }
 
 /** Re-reads one car's record (online, last seen) and state. */
 export async function refreshCar(vin) {
-  const car = await api('/vehicles/' + encodeURIComponent(vin));
-  state.cars.set(vin, car);
+  storeCar(await api('/vehicles/' + encodeURIComponent(vin)));
   await loadState(vin);
 }
 
@@ -62,14 +112,35 @@ async function loadState(vin) {
   }
 }
 
+/** online, asleep or offline: the backend's word, or the connection alone from an older answer. */
+export function presenceOf(car) {
+  if (!car) {
+    return 'offline';
+  }
+  return car.presence || (car.online ? 'online' : 'offline');
+}
+
 export function presenceText(car) {
   if (!car) {
     return '';
   }
-  if (car.online) {
-    return 'online';
+  switch (presenceOf(car)) {
+    case 'online':
+      return 'online';
+    case 'asleep':
+      return 'asleep, wakes by ' + clock(car.checkInBy);
+    default:
+      return car.lastSeenAt ? 'offline since ' + when(car.lastSeenAt) : 'never connected';
   }
-  return car.lastSeenAt ? 'offline since ' + when(car.lastSeenAt) : 'never connected';
+}
+
+/** "07:40" for today's times, the day as well otherwise. */
+function clock(iso) {
+  const t = parseTime(iso);
+  if (t === null) {
+    return '?';
+  }
+  return new Date(t).toDateString() === new Date().toDateString() ? shortTime.format(new Date(t)) : when(iso);
 }
 
 /**
@@ -108,7 +179,7 @@ function fillRow(row, car) {
   const part = (id) => row.querySelector('[data-testid=' + id + ']');
   part('car-row-name').textContent = car.name || car.vin;
   part('car-row-presence').textContent = presenceText(car);
-  part('car-row-presence').dataset.value = car.online ? 'online' : 'offline';
+  part('car-row-presence').dataset.value = presenceOf(car);
   part('car-row-cabin').textContent = 'Cabin ' + (cabin === null ? '—' : cabin + ' °C');
   part('car-row-soc').textContent = 'Charge ' + (soc === null ? '—' : soc + ' %');
   part('car-row-age').textContent = ageSentence(car.vin);

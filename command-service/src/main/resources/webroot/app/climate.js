@@ -5,7 +5,7 @@
  */
 import { ApiError, api, newKey, problemText } from './api.js';
 import { $ } from './dom.js';
-import { CommandView } from './commands.js';
+import { CommandView, showsNewer } from './commands.js';
 import { state } from './state.js';
 
 let view = null;
@@ -69,9 +69,12 @@ export function setUpClimate() {
 
 /** Shows the newest A/C command of the last hour, so a reload does not hide one still on its way. */
 export function restoreClimate(commands) {
-  climateView().clear();
   const recent = commands.find((c) => (c.type === 'CLIMATE_START' || c.type === 'CLIMATE_STOP')
     && Date.now() - Date.parse(c.createdAt) < 3600 * 1000);
+  if (showsNewer(climateView(), recent)) {
+    return;
+  }
+  climateView().clear();
   if (recent) {
     climateView().title = recent.type === 'CLIMATE_STOP' ? 'Stop A/C' : 'Start A/C';
     climateView().show(recent);

@@ -6,6 +6,7 @@
  */
 import { api } from './api.js';
 import { el, humanise, when } from './dom.js';
+import { state } from './state.js';
 
 /** What each status means for the owner, in the app's words. */
 const MEANING = {
@@ -24,6 +25,34 @@ const MEANING = {
 const PATH = ['QUEUED', 'SENT', 'DELIVERED', 'SUCCEEDED'];
 const GOOD = new Set(['SUCCEEDED']);
 const BAD = new Set(['FAILED', 'REJECTED', 'EXPIRED', 'CANCELLED']);
+
+/** What a status means now: a command waiting for an asleep car says when the car will take it. */
+function meaning(c) {
+  const car = state.cars.get(c.vin);
+  if (c.status === 'QUEUED' && car && car.presence === 'asleep') {
+    return 'Waiting for the car to wake up: it checks in by ' + when(car.checkInBy) + ' and takes it then';
+  }
+  return MEANING[c.status] || humanise(c.status);
+}
+
+/** Redraws the commands still waiting to be sent: what they wait for depends on the car's presence. */
+export function redrawWaitingCommands() {
+  for (const view of views.values()) {
+    if (view.command && view.command.status === 'QUEUED') {
+      view.render();
+    }
+  }
+}
+
+/**
+ * Whether `view` shows a command of the car on screen newer than `recent` (the newest one a command list read
+ * knew of): one started on this page while the list was on its way, which the list must not replace.
+ */
+export function showsNewer(view, recent) {
+  const shown = view.command;
+  return !!shown && shown.vin === state.vin
+    && (!recent || Date.parse(shown.createdAt) > Date.parse(recent.createdAt));
+}
 
 /** Views by command id, so a pushed update reaches the card showing that command. */
 const views = new Map();
@@ -132,7 +161,7 @@ export class CommandView {
     el('header', null,
       el('strong', null, this.title),
       el('span', { class: 'badge status ' + tone, 'data-testid': 'command-status', 'data-value': status }, humanise(status))),
-    el('p', { class: 'meaning', 'data-testid': 'command-meaning' }, MEANING[status] || humanise(status)),
+    el('p', { class: 'meaning', 'data-testid': 'command-meaning' }, meaning(c)),
     reason,
     el('ol', { class: 'steps', 'data-testid': 'command-steps' }, items),
     c.final ? null : el('p', { class: 'muted small' }, 'Expires if not delivered by ' + when(c.expiresAt))));

@@ -6,11 +6,11 @@
  * This module only wires the others together and routes: #/ is the list of cars, #/car/<VIN> one car.
  */
 import { hideBanner, showBanner } from '/common/banner.js';
-import { api, whenUnauthorized } from './api.js';
+import { api, ApiError, OFFLINE_TEXT, whenUnauthorized } from './api.js';
 import { $ } from './dom.js';
-import { carListError, loadCars, refreshCar, renderCarList } from './cars.js';
-import { leaveCar, onCarState, renderHead, showCar, tickAge } from './car.js';
-import { clearCommandViews, onCommandEvent } from './commands.js';
+import { carListError, forgetCars, loadCars, onCarChanged, refreshCar, renderCarList, storeCar } from './cars.js';
+import { onCarState, renderHead, showCar, tickAge } from './car.js';
+import { clearCommandViews, onCommandEvent, redrawWaitingCommands } from './commands.js';
 import { restoreClimate, setUpClimate } from './climate.js';
 import { loadSchedules, resetSchedules, setUpSchedules } from './schedules.js';
 import { resumeOrSignIn, sessionExpired, setUpOwnerSession } from './session.js';
@@ -34,12 +34,34 @@ onStreamEvents({
   },
   command: (vin, c) => onCommandEvent(c),
   alert: (vin, a) => onAlert(vin, a),
-  reconnected: (vin) => {
-    if (vin === state.vin) {
-      openCar(vin);
+  presence: (vin, car) => {
+    if (state.cars.has(vin)) {
+      storeCar(car);
+      carChanged(vin);
     }
   },
+  reconnected: () => {
+    // events may have been missed: read the cars again, and the car on screen
+    loadCars().then(() => {
+      if (state.vin) {
+        openCar(state.vin);
+      } else if (!$('cars').hidden) {
+        renderCarList();
+      }
+    }, () => {});
+  },
 });
+onCarChanged(carChanged);
+
+/** A car's record changed (presence): redraw where it shows. */
+function carChanged(vin) {
+  if (vin === state.vin) {
+    renderHead(vin);
+    redrawWaitingCommands();
+  } else if (!$('cars').hidden) {
+    renderCarList();
+  }
+}
 
 setUpClimate();
 setUpSchedules();
@@ -47,13 +69,12 @@ setUpSterilization();
 setUpService();
 $('banner-close').addEventListener('click', () => hideBanner());
 window.addEventListener('hashchange', route);
-window.addEventListener('offline', () => showBanner(
-  'You are offline. What you see may be out of date; nothing can be sent to the car until you are back online.', 'network'));
+window.addEventListener('offline', () => showBanner(OFFLINE_TEXT, 'network'));
 window.addEventListener('online', () => {
   hideBanner('network');
   if (state.session) {
-    syncStreams();
-    route();
+    // what was shown may be behind, or was never loaded (the app opened offline): read it all again
+    signedIn();
   }
 });
 document.addEventListener('visibilitychange', () => {
@@ -63,8 +84,13 @@ document.addEventListener('visibilitychange', () => {
   }
 });
 
+/** How often the app tries again to load the cars when the server could not be reached. */
+const RETRY_MS = 5000;
+let retry = null;
+
 async function signedIn() {
   clearInterval(ticker);
+  clearTimeout(retry);
   ticker = setInterval(tickAge, 1000);
   try {
     await loadCars();
@@ -74,6 +100,10 @@ async function signedIn() {
     }
     showCars();
     carListError(e);
+    if (e instanceof ApiError && e.status === 0) {
+      // no network, or the server is away: a phone does not always say when it is back
+      retry = setTimeout(() => state.session && signedIn(), RETRY_MS);
+    }
     return;
   }
   syncStreams();
@@ -82,11 +112,11 @@ async function signedIn() {
 
 function signedOut() {
   clearInterval(ticker);
+  clearTimeout(retry);
   ticker = null;
   closeAllStreams();
   clearCommandViews();
-  leaveCar();
-  state.cars = new Map();
+  forgetCars();
   state.states = new Map();
   state.vin = null;
 }
@@ -107,7 +137,6 @@ function route() {
     }
     return;
   }
-  leaveCar();
   state.vin = null;
   clearCommandViews();
   syncStreams();
@@ -154,3 +183,7 @@ if ('serviceWorker' in navigator) {
 }
 
 resumeOrSignIn();
+if (!navigator.onLine) {
+  // opened without a network (the shell came from the service worker's cache)
+  showBanner(OFFLINE_TEXT, 'network');
+}

@@ -6,7 +6,7 @@
  */
 import { api } from './api.js';
 import { $, el, humanise, when } from './dom.js';
-import { CommandView } from './commands.js';
+import { CommandView, showsNewer } from './commands.js';
 import { sendCommand } from './climate.js';
 import { STERI_PHASE, state } from './state.js';
 
@@ -55,6 +55,11 @@ export function setUpSterilization() {
 
 /** Clears the section for another car; shows its newest sterilization command of the last two hours. */
 export function restoreSterilization(commands) {
+  const newest = commands.find((c) => c.type === 'STERILIZATION_START' || c.type === 'STERILIZATION_CANCEL');
+  if (showsNewer(steriView(), newest)) {
+    renderPhase(state.vin);
+    return;
+  }
   shownPhase = null;
   abortNote = null;
   checks().forEach((c) => { c.checked = false; });

@@ -1,97 +1,86 @@
 /*
- * The live push from the backend: one server-sent-event stream per car (`state`, `command`, `alert`), never a
- * poll of the car. The top bar says whether the car on screen is live, because data that is quietly behind is
- * worse than data that says so. Browsers allow few connections per server, so at most MAX_STREAMS cars stream at
- * once; the car on screen always does.
+ * The live push from the backend: one server-sent-event stream for all the owner's cars (`state`, `command`,
+ * `alert`, `presence`, each naming its car), never a poll of the car. One connection whatever the number of cars,
+ * so a phone stays within the browser's few connections per server. The top bar says whether the stream is live,
+ * because data that is quietly behind is worse than data that says so.
  */
 import { hideBanner, showBanner } from '/common/banner.js';
 import { API } from './api.js';
 import { $ } from './dom.js';
 import { state } from './state.js';
 
-const MAX_STREAMS = 3;
-/** VIN -> { source, live, errors } */
-const streams = new Map();
-let handlers = { state: () => {}, command: () => {}, alert: () => {}, reconnected: () => {} };
+const KINDS = ['state', 'command', 'alert', 'presence'];
+/** { source, vins (the cars it was opened for), live, errors, opened } or null. */
+let stream = null;
+let retry = null;
+let handlers = { state: () => {}, command: () => {}, alert: () => {}, presence: () => {}, reconnected: () => {} };
 
 /** main.js hands over what to do with each kind of event. */
 export function onStreamEvents(h) {
   handlers = Object.assign({}, handlers, h);
 }
 
-/** Streams the car on screen and, up to the limit, the others; closes the rest. */
+/** Opens the stream of the owner's cars, or opens it again when the list of cars changed; closes it when signed out. */
 export function syncStreams() {
   if (!state.session) {
     closeAllStreams();
     return;
   }
-  const wanted = [];
-  if (state.vin) {
-    wanted.push(state.vin);
+  const vins = [...state.cars.keys()].sort().join(',');
+  if (stream && stream.vins !== vins) {
+    closeAllStreams(); // a car added or removed: the server fixes a stream's cars when it opens
   }
-  for (const vin of state.cars.keys()) {
-    if (wanted.length >= MAX_STREAMS) {
-      break;
-    }
-    if (!wanted.includes(vin)) {
-      wanted.push(vin);
-    }
-  }
-  for (const [vin, s] of streams) {
-    if (!wanted.includes(vin)) {
-      s.source.close();
-      streams.delete(vin);
-    }
-  }
-  for (const vin of wanted) {
-    if (!streams.has(vin)) {
-      open(vin);
-    }
+  if (!stream) {
+    open(vins);
   }
   showLive();
 }
 
-function open(vin) {
-  const source = new EventSource(API + '/vehicles/' + encodeURIComponent(vin) + '/stream?access_token='
-    + encodeURIComponent(state.session.token));
-  const entry = { source, live: false, errors: 0, opened: 0 };
-  streams.set(vin, entry);
+function open(vins) {
+  clearTimeout(retry);
+  const source = new EventSource(API + '/vehicles/stream?access_token=' + encodeURIComponent(state.session.token));
+  const entry = { source, vins, live: false, errors: 0, opened: 0 };
+  stream = entry;
   source.addEventListener('open', () => {
     entry.live = true;
     entry.errors = 0;
     if (entry.opened++ > 0) {
       // events may have been missed while the stream was down: re-read what is shown
-      handlers.reconnected(vin);
+      handlers.reconnected();
     }
     hideBanner('stream');
     showLive();
   });
-  for (const kind of ['state', 'command', 'alert']) {
+  for (const kind of KINDS) {
     source.addEventListener(kind, (event) => {
       let data;
       try {
         data = JSON.parse(event.data);
       } catch (e) {
-        console.warn('unreadable event on the car stream', kind, e);
+        console.warn('unreadable event on the stream', kind, e);
         return;
       }
-      handlers[kind](vin, data);
+      if (data && data.vin) {
+        handlers[kind](data.vin, data);
+      }
     });
   }
   source.addEventListener('error', () => {
     entry.live = false;
     showLive();
     if (source.readyState === EventSource.CLOSED) {
-      // refused (an expired session, a car no longer ours): the next api() call tells which; retry later
-      streams.delete(vin);
-      setTimeout(() => {
-        if (state.session && !streams.has(vin)) {
+      // refused (an expired session): the next api() call tells which; retry later
+      if (stream === entry) {
+        stream = null;
+      }
+      retry = setTimeout(() => {
+        if (state.session && !stream) {
           syncStreams();
         }
       }, 5000);
       return;
     }
-    if (++entry.errors >= 2 && vin === state.vin) {
+    if (++entry.errors >= 2) {
       showBanner('Live updates interrupted: reconnecting… What you see may be behind until then.', 'stream');
     }
   });
@@ -99,22 +88,22 @@ function open(vin) {
 
 function showLive() {
   const live = $('live');
-  if (!state.session || !state.vin) {
+  if (!state.session) {
     live.hidden = true;
     return;
   }
-  const s = streams.get(state.vin);
-  const on = !!(s && s.live);
+  const on = !!(stream && stream.live);
   live.hidden = false;
   live.dataset.state = on ? 'live' : 'down';
   live.textContent = on ? 'live' : 'not live';
-  live.title = on ? 'Updates are pushed as the car reports them' : 'Updates are not arriving right now';
+  live.title = on ? 'Updates are pushed as the cars report them' : 'Updates are not arriving right now';
 }
 
 export function closeAllStreams() {
-  for (const s of streams.values()) {
-    s.source.close();
+  clearTimeout(retry);
+  if (stream) {
+    stream.source.close();
+    stream = null;
   }
-  streams.clear();
   showLive();
 }

@@ -4,7 +4,7 @@
  * cached: a car's state or a command's status from a cache would be old data passing for new. The network is
  * tried first, so a new version is picked up at once.
  */
-const CACHE = 'carlink-app-shell-v2';
+const CACHE = 'carlink-app-shell-v3';
 const SHELL = [
   '/app/', '/app/index.html', '/app/app.css', '/app/icon.svg', '/app/manifest.webmanifest',
   '/app/main.js', '/app/api.js', '/app/car.js', '/app/cars.js', '/app/chart.js', '/app/climate.js', '/app/commands.js',

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.carlink.proto.v1.CabinPosition;
+import dev.carlink.proto.v1.ChildPresence;
 import dev.carlink.proto.v1.FatigueCause;
 import dev.carlink.proto.v1.FatigueLevel;
 import dev.carlink.proto.v1.OccupancyStatus;
@@ -13,6 +14,7 @@ import dev.carlink.simulator.car.SimulatedCar;
 import dev.carlink.simulator.car.Weather;
 import dev.carlink.simulator.mqtt.MqttCar;
 import dev.carlink.simulator.mqtt.MqttCarConfig;
+import dev.carlink.simulator.mqtt.SleepPolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -63,6 +65,8 @@ class OwnerAppIT {
 
     private static final String VIN = "APPCAR00000000001";
     private static final String VIN_PARKED = "APPCAR00000000002";
+    private static final String VIN_SLEEPY = "APPCAR00000000003";
+    private static final Duration SLEEPY_CHECK_IN = Duration.ofSeconds(25);
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final int WIDTH = 390;
@@ -71,6 +75,7 @@ class OwnerAppIT {
     private static TestSystem system;
     private static ScheduledExecutorService scheduler;
     private static MqttCar car;
+    private static MqttCar sleepy;
     private static Browser browser;
     private static ChromeDriver driver;
     private static String alice;
@@ -89,10 +94,12 @@ class OwnerAppIT {
 
     @BeforeAll
     static void start() throws Exception {
-        system = TestSystem.start();
+        // a car that never answers is TIMED_OUT after 10 s (sterilization has its own allowance)
+        system = TestSystem.start(config -> config.withResultTimeout(Duration.ofSeconds(10)));
         scheduler = Executors.newScheduledThreadPool(2);
         VehicleCredentials credentials = system.enrollCar(VIN, "alice");
         system.enrollCar(VIN_PARKED, "alice");
+        VehicleCredentials sleepyCredentials = system.enrollCar(VIN_SLEEPY, "alice");
         SimulatedCar simulated =
                 new SimulatedCar(CarConfig.of(VIN).withReminderAcknowledgeDelay(Duration.ZERO), Clock.systemUTC());
         simulated.park();
@@ -108,6 +115,21 @@ class OwnerAppIT {
                         .withTimeScale(30),
                 scheduler);
         car.connect().get(30, TimeUnit.SECONDS);
+        // a car parked for the night: asleep a second after it has nothing to do, checking in every 25 s
+        SimulatedCar parked = new SimulatedCar(CarConfig.of(VIN_SLEEPY), Clock.systemUTC());
+        parked.park();
+        parked.lockAllDoors();
+        parked.setStateOfCharge(70);
+        parked.setCabinTemperature(31);
+        sleepy = new MqttCar(
+                sleepyCredentials,
+                parked,
+                MqttCarConfig.of(URI.create(system.mqttUri()))
+                        .withTelemetryInterval(Duration.ofSeconds(1))
+                        .withStepInterval(Duration.ofMillis(250))
+                        .withSleep(SleepPolicy.after(Duration.ofSeconds(1), SLEEPY_CHECK_IN)),
+                scheduler);
+        sleepy.connect().get(30, TimeUnit.SECONDS);
         alice = system.login("alice");
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(
                         system.get(alice, "/api/v1/vehicles/" + VIN + "/state").status())
@@ -140,6 +162,9 @@ class OwnerAppIT {
         if (car != null) {
             car.close();
         }
+        if (sleepy != null) {
+            sleepy.close();
+        }
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
@@ -149,7 +174,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(1)
+    @Order(10)
     void theAppShell_isServed_withAManifestAndAnOfflineShellThatLeavesTheApiAlone() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
 
@@ -176,7 +201,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(2)
+    @Order(20)
     void alice_signsInWithTheKeyboard_andSeesHerCars_onlineOrNot_withTheAgeOfTheirData() {
         signIn("alice", "alice-test-pass");
 
@@ -195,7 +220,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(3)
+    @Order(30)
     void coolingTheCar_showsEveryStepUntilTheCarConfirms_andTheCabinTemperatureFalls() {
         in(carRow(VIN).orElseThrow(), "car-row-name").click();
         wait(PATIENCE).until(d -> testId("car").isDisplayed());
@@ -233,7 +258,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(4)
+    @Order(40)
     void aWeekdaySchedule_readyBy0740_isCreatedInTheOwnersZone_andShowsItsNextRun() {
         script("document.getElementById('sec-schedules').scrollIntoView()");
         testId("schedule-new").click();
@@ -259,7 +284,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(5)
+    @Order(50)
     void theSchedule_isDisabledEditedAndDeleted() {
         testId("schedule-toggle").click();
         wait(PATIENCE).until(d -> read(x -> testId("schedule-next").getText()).equals("Disabled: it will not run."));
@@ -284,7 +309,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(6)
+    @Order(60)
     void sterilization_withSomeoneInside_isRefused_andTheReasonIsShown() {
         // a mild day, so the occupied car does not also become a hot-cabin emergency
         car.car().setWeather(Weather.shade(20, LocalTime.of(14, 0)));
@@ -322,7 +347,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(7)
+    @Order(70)
     void aSterilization_followsItsPhasesLive_andACancelIsShownWithTheCarsReason() {
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(system.get(alice, "/api/v1/vehicles/" + VIN + "/state")
                         .json()
@@ -353,7 +378,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(8)
+    @Order(80)
     void aCriticalFatigueAlert_isPushedToTheOwner_andTheResolvedTaskIsRatedInOneTap() {
         car.car().raiseFatigueAlert(FatigueLevel.FATIGUE_LEVEL_CRITICAL, FatigueCause.FATIGUE_CAUSE_EYES_CLOSED);
 
@@ -412,7 +437,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(9)
+    @Order(90)
     void theOwner_optsOutOfAndBackIntoTheFatigueService() {
         script("document.getElementById('sec-service').scrollIntoView()");
         wait(PATIENCE).until(d -> testId("fatigue-toggle").isSelected());
@@ -429,7 +454,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(10)
+    @Order(100)
     void offline_theAppSaysSo_andRecoversWhenTheNetworkIsBack() {
         driver.executeCdpCommand("Network.enable", Map.of());
         driver.executeCdpCommand(
@@ -442,17 +467,133 @@ class OwnerAppIT {
                     .until(d -> displayed("banner") != null
                             && testId("banner-text").getText().contains("offline"));
             browser.screenshot("owner-app-8-offline");
+
+            // opened again without a network: the shell comes from the service worker's cache and says that the
+            // server cannot be reached (a reloaded page is not told it is offline, only its requests fail)
+            driver.navigate().refresh();
+            wait(PATIENCE)
+                    .until(d -> displayed("banner") != null
+                            && testId("banner-text").getText().matches("(?s).*(offline|Cannot reach carlink).*"));
+            assertThat(testId("cars").isDisplayed())
+                    .as("the app's own page, not the browser's offline error")
+                    .isTrue();
+            assertThat(testId("car-list").getText()).startsWith("Could not load your cars");
+            assertThat(script("return navigator.serviceWorker.controller !== null"))
+                    .isEqualTo(true);
+            browser.screenshot("owner-app-8b-offline-reopened");
         } finally {
             driver.executeCdpCommand(
                     "Network.emulateNetworkConditions",
                     Map.of("offline", false, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
         }
-        testId("tasks-refresh").click();
+        // back online, the app reads everything again and opens the car it was showing
+        wait(PATIENCE).until(d -> testId("car").isDisplayed() && cabin().isPresent());
         wait(PATIENCE).until(d -> !testId("banner").isDisplayed());
     }
 
     @Test
-    @Order(11)
+    @Order(101)
+    void aSleepingCar_isShownAsleep_andACommandForItWaitsUntilItWakes() {
+        testId("back").click();
+        // pushed: the car announced its sleep and left; the row says until when
+        WebElement row = wait(PATIENCE).until(d -> carRow(VIN_SLEEPY)
+                .filter(r -> "asleep".equals(in(r, "car-row-presence").getDomAttribute("data-value")))
+                .orElse(null));
+        assertThat(in(row, "car-row-presence").getText()).matches("asleep, wakes by \\d\\d:\\d\\d");
+        browser.screenshot("owner-app-11-asleep");
+
+        in(row, "car-row-name").click();
+        WebElement note = wait(PATIENCE).until(d -> displayed("car-asleep"));
+        assertThat(note.getText()).contains("asleep to save its battery", "checks in by");
+        assertThat(testId("car-presence").getDomAttribute("data-value")).isEqualTo("asleep");
+        setValue("climate-target", "21");
+        setValue("climate-duration", "20");
+        testId("climate-start").click();
+
+        wait(PATIENCE).until(d -> "QUEUED".equals(status("climate-command")));
+        assertThat(read(d -> testId("command-meaning").getText()))
+                .startsWith("Waiting for the car to wake up: it checks in by");
+        assertThat(sleepy.isAsleep()).isTrue();
+        browser.screenshot("owner-app-11b-waiting-for-the-car");
+
+        // at its check-in the car connects, takes the command and answers; the page follows without a reload
+        wait(SLEEPY_CHECK_IN.plus(PATIENCE)).until(d -> "SUCCEEDED".equals(status("climate-command")));
+        wait(PATIENCE).until(d -> "online".equals(testId("car-presence").getDomAttribute("data-value")));
+        assertThat(testId("car-asleep").isDisplayed()).isFalse();
+        assertThat(stepsOf("climate-command")).contains("QUEUED", "SUCCEEDED");
+    }
+
+    @Test
+    @Order(102)
+    void aHotCabinWithAChildInside_alertsTheOwnerAtOnce() {
+        SimulatedCar inside = sleepy.car();
+        inside.setChildPresence(ChildPresence.CHILD_PRESENCE_DETECTED);
+        inside.setSeat(CabinPosition.CABIN_POSITION_ROW2_MIDDLE, OccupancyStatus.OCCUPANCY_STATUS_OCCUPIED);
+        inside.setCabinTemperature(48);
+
+        WebElement toast = wait(PATIENCE).until(d -> displayed("alert-toast"));
+        assertThat(toast.getDomAttribute("data-kind")).isEqualTo("HOT_CABIN");
+        assertThat(testId("alert-toast-text").getText())
+                .contains("someone seems to be inside", "Please go to the car now");
+        wait(PATIENCE)
+                .until(d -> driver.findElements(By.cssSelector("[data-testid=alert][data-kind=HOT_CABIN]"))
+                                .size()
+                        == 1);
+        browser.screenshot("owner-app-12-hot-cabin-alert");
+        testId("alert-toast").findElement(By.id("alert-toast-close")).click();
+
+        inside.setChildPresence(ChildPresence.CHILD_PRESENCE_NOT_DETECTED);
+        inside.setSeat(CabinPosition.CABIN_POSITION_ROW2_MIDDLE, OccupancyStatus.OCCUPANCY_STATUS_EMPTY);
+    }
+
+    @Test
+    @Order(103)
+    void aCommandForACarThatNeverConnects_expires_andTheAppSaysItWasNeverSent() {
+        TestSystem.Reply created = system.post(
+                alice,
+                "/api/v1/vehicles/" + VIN_PARKED + "/commands",
+                "{\"type\":\"CLIMATE_START\",\"targetTemperatureC\":21,\"deliverWithinSeconds\":10}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+        driver.get(system.api("/app/#/car/" + VIN_PARKED));
+        wait(PATIENCE).until(d -> "QUEUED".equals(status("climate-command")));
+        assertThat(read(d -> testId("command-meaning").getText()))
+                .isEqualTo("Waiting to be sent to the car (it is sent as soon as the car is connected)");
+
+        wait(PATIENCE).until(d -> "EXPIRED".equals(status("climate-command")));
+        assertThat(read(d -> testId("command-meaning").getText()))
+                .isEqualTo("Expired: the car did not connect in time, so it was never sent");
+        assertThat(stepsOf("climate-command")).containsExactly("QUEUED", "EXPIRED");
+        script("document.getElementById('sec-climate').scrollIntoView()");
+        browser.screenshot("owner-app-13-expired");
+    }
+
+    @Test
+    @Order(104)
+    void aCommandTheCarNeverAnswers_timesOut_andIsNeverShownAsDone() {
+        car.faults().ignoreCommands(true);
+        try {
+            driver.get(system.api("/app/#/car/" + VIN));
+            wait(PATIENCE).until(d -> cabin().orElse(null));
+            setValue("climate-target", "23");
+            setValue("climate-duration", "10");
+            testId("climate-start").click();
+
+            wait(PATIENCE).until(d -> "TIMED_OUT".equals(status("climate-command")));
+            assertThat(read(d -> testId("command-meaning").getText()))
+                    .isEqualTo(
+                            "No answer from the car in time: it may have succeeded; the answer is shown if it arrives");
+            assertThat(stepsOf("climate-command")).contains("SENT").doesNotContain("SUCCEEDED");
+            assertThat(testId("climate-command").getText()).doesNotContain("Done");
+            script("document.getElementById('sec-climate').scrollIntoView()");
+            browser.screenshot("owner-app-14-timed-out");
+        } finally {
+            car.faults().ignoreCommands(false);
+        }
+    }
+
+    @Test
+    @Order(110)
     void anExpiredSession_returnsToSignIn_withAClearMessage() {
         script("const s = JSON.parse(localStorage.getItem('carlink.app.session'));"
                 + "s.token = 'no-longer-valid'; localStorage.setItem('carlink.app.session', JSON.stringify(s));");
@@ -468,7 +609,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(12)
+    @Order(120)
     void onADesktopWindow_theSameAppUsesTwoColumns() {
         driver.executeCdpCommand(
                 "Emulation.setDeviceMetricsOverride",
@@ -484,7 +625,7 @@ class OwnerAppIT {
     }
 
     @Test
-    @Order(13)
+    @Order(130)
     void thePage_threwNoScriptError() {
         assertThat(browser.consoleLog()).noneMatch(line -> line.contains("Uncaught"));
     }
