@@ -1,5 +1,5 @@
 /*
- * The car's picture in a task panel: online or offline, the latest state with the data's age, the 6-hour chart,
+ * The car's picture in a task panel: online, asleep or offline, the latest state with the data's age, the 6-hour chart,
  * the command history and the car's events. All of it is what the server already holds, read from the API and
  * never asked of the car, and re-read on a timer while the panel is open.
  */
@@ -79,15 +79,19 @@ export class CarPicture {
     return '/vehicles/' + encodeURIComponent(this.vin) + suffix;
   }
 
-  // ------------------------------------------------ online or offline, and the state now
+  // ------------------------------------------ online, asleep or offline, and the state now
 
   async loadVehicle() {
     const badge = this.field('presence');
     try {
       const vehicle = await api(this.carPath(''));
-      this.setPresence(vehicle.online, vehicle.online
-        ? 'online since ' + when(vehicle.onlineSince) + (vehicle.protocol ? ' over ' + vehicle.protocol : '')
-        : 'offline; last seen ' + when(vehicle.lastSeenAt));
+      const presence = vehicle.presence || (vehicle.online ? 'online' : 'offline');
+      const titles = {
+        online: () => 'online since ' + when(vehicle.onlineSince) + (vehicle.protocol ? ' over ' + vehicle.protocol : ''),
+        asleep: () => 'asleep since ' + when(vehicle.asleepSince) + '; promised to check in by ' + when(vehicle.checkInBy),
+        offline: () => 'offline; last seen ' + when(vehicle.lastSeenAt),
+      };
+      this.setPresence(presence, (titles[presence] || titles.offline)());
     } catch (e) {
       if (e.status !== 401) {
         badge.textContent = 'unknown';
@@ -97,13 +101,14 @@ export class CarPicture {
     }
   }
 
-  setPresence(online, title) {
+  /** presence: online, asleep or offline (the backend's word); title: since when, for a mouse-over. */
+  setPresence(presence, title) {
     const badge = this.field('presence');
-    if (typeof online !== 'boolean') {
+    if (!['online', 'asleep', 'offline'].includes(presence)) {
       return;
     }
-    badge.textContent = online ? 'online' : 'offline';
-    badge.dataset.value = online ? 'online' : 'offline';
+    badge.textContent = presence;
+    badge.dataset.value = presence;
     if (title) {
       badge.title = title;
     }
@@ -113,7 +118,10 @@ export class CarPicture {
     try {
       const latest = await api(this.carPath('/state'));
       this.vehicleState = { json: latest, fetchedAt: Date.now() };
-      this.setPresence(latest.online);
+      // the state says only whether the car is connected: asleep or offline is the vehicle record's to say
+      if (latest.online === true || this.field('presence').dataset.value === 'online') {
+        this.setPresence(latest.online === true ? 'online' : latest.online === false ? 'offline' : null);
+      }
       this.renderState(latest);
     } catch (e) {
       if (e.status === 401) {
