@@ -152,6 +152,37 @@ class CoapGatewayIT {
     }
 
     @Test
+    void aBatchTheCarDoesNotAcknowledge_isNotifiedAgain_withoutAnyChange() throws Exception {
+        String vin = gateway.newCar();
+        String token = login(vin);
+        List<CommandBatch> seen = new CopyOnWriteArrayList<>();
+        CoapClient car = CoapTestClient.client(uri(vin, "commands", token));
+        CoapObserveRelation relation = CoapTestClient.observeBatches(car, seen);
+        try {
+            await().until(() -> !seen.isEmpty());
+            await().untilAsserted(() -> assertThat(gateway.presenceOf(vin))
+                    .extracting(PresenceChange::getOnline)
+                    .contains(true));
+            Command command = Fixtures.climateStart(vin);
+            GatewayHarness.await(gateway.deliver(vin, command));
+            await().until(() -> notificationsWith(seen, command.getId()) >= 1);
+
+            // the car never acknowledges: the same batch comes again, then again
+            await().atMost(Duration.ofSeconds(15)).until(() -> notificationsWith(seen, command.getId()) >= 3);
+
+            assertThat(seen.get(seen.size() - 1).getCommandsCount()).isEqualTo(1);
+            assertThat(gateway.transportAcks).noneMatch(ack -> ack.getVin().equals(vin));
+        } finally {
+            relation.proactiveCancel();
+            car.shutdown();
+        }
+    }
+
+    private static long notificationsWith(List<CommandBatch> seen, String commandId) {
+        return seen.stream().filter(b -> ids(b).contains(commandId)).count();
+    }
+
+    @Test
     void commands_arriveAsAnObservedBatch_untilAcknowledged_andNoneIsSkipped() throws Exception {
         String vin = gateway.newCar();
         String token = login(vin);

@@ -17,6 +17,9 @@ final class CoapCar {
     private final String vin;
     private final CommandsResource commands;
     private final Map<String, SignedCommand> pending = new LinkedHashMap<>();
+    /** When the batch last changed or was last notified again (guarded by this). */
+    private long batchChangedNanos = System.nanoTime();
+
     private volatile long lastSeenNanos = System.nanoTime();
     private boolean online;
     private MessageConsumer<Buffer> delivery;
@@ -51,6 +54,17 @@ final class CoapCar {
     /** Adds a command to the batch (a repeat of one already there replaces it in place). */
     synchronized void add(String commandId, SignedCommand command) {
         pending.put(commandId, command);
+        batchChangedNanos = System.nanoTime();
+    }
+
+    /** Whether commands have waited in the batch, unacknowledged and unchanged, for {@code nanos} or more. */
+    synchronized boolean unacknowledgedFor(long nanos) {
+        return !pending.isEmpty() && System.nanoTime() - batchChangedNanos >= nanos;
+    }
+
+    /** The batch was just notified again: the wait for an acknowledgement starts over. */
+    synchronized void renotified() {
+        batchChangedNanos = System.nanoTime();
     }
 
     /** Removes acknowledged commands; returns those that were pending, by id. */
@@ -61,6 +75,9 @@ final class CoapCar {
             if (command != null) {
                 removed.put(id, command);
             }
+        }
+        if (!removed.isEmpty()) {
+            batchChangedNanos = System.nanoTime();
         }
         return removed;
     }
