@@ -141,6 +141,27 @@ class HttpBadInputIT {
     }
 
     @Test
+    void passwordGuessing_isRefusedWith429AfterFiveFailures_forThatUsernameOnly() {
+        String guess = "{\"username\":\"mallory\",\"password\":\"guess-%d\"}";
+        for (int i = 1; i <= 5; i++) {
+            assertThat(system.post(null, "/api/v1/auth/login", String.format(guess, i))
+                            .status())
+                    .as("failure %d", i)
+                    .isEqualTo(401);
+        }
+
+        TestSystem.Reply refused = system.post(null, "/api/v1/auth/login", String.format(guess, 6));
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("60");
+        assertThat(refused.json().getString("detail")).contains("too many wrong passwords");
+        // the same address may still sign in to other accounts
+        TestSystem.Reply other =
+                system.post(null, "/api/v1/auth/login", "{\"username\":\"bob\",\"password\":\"bob-test-pass\"}");
+        assertThat(other.status()).as(other.body()).isEqualTo(200);
+    }
+
+    @Test
     void loginWithoutPassword_is400NamingTheField() {
         TestSystem.Reply reply = system.post(null, "/api/v1/auth/login", "{\"username\":\"alice\"}");
 

@@ -2,8 +2,8 @@ package dev.carlink.gateway;
 
 import dev.carlink.gateway.mqtt.ConnectHandler;
 import dev.carlink.gateway.mqtt.GatewayMetrics;
-import dev.carlink.gateway.mqtt.LoginThrottle;
 import dev.carlink.gateway.mqtt.SessionRegistry;
+import dev.carlink.proto.LoginThrottle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -86,7 +86,7 @@ public final class ApiRouter {
                 .end(openApi.json()));
 
         Router api = Router.router(vertx);
-        new AccountRoutes(s.accounts(), s.metrics()).mount(api);
+        new AccountRoutes(vertx, s.accounts(), s.metrics(), s.clock()).mount(api);
         SigningKeyRoutes keys = new SigningKeyRoutes(s.signingKeys());
         keys.mountPublic(api);
         BearerAuth auth = new BearerAuth(s.accounts(), s.vehicles(), s.metrics());

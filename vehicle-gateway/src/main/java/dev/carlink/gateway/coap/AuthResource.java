@@ -1,8 +1,8 @@
 package dev.carlink.gateway.coap;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.carlink.gateway.mqtt.LoginThrottle;
 import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.LoginThrottle;
 import dev.carlink.proto.VinFormat;
 import dev.carlink.proto.bus.v1.AuthReply;
 import dev.carlink.proto.bus.v1.AuthRequest;

@@ -1,7 +1,7 @@
 package dev.carlink.gateway.coap;
 
 import dev.carlink.gateway.GatewayConfig;
-import dev.carlink.gateway.mqtt.LoginThrottle;
+import dev.carlink.proto.LoginThrottle;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

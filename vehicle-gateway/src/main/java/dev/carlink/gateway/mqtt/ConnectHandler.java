@@ -2,6 +2,7 @@ package dev.carlink.gateway.mqtt;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.LoginThrottle;
 import dev.carlink.proto.bus.v1.AuthReply;
 import dev.carlink.proto.bus.v1.AuthRequest;
 import dev.carlink.proto.bus.v1.SessionOpened;

@@ -3,6 +3,7 @@ package dev.carlink.gateway.mqtt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.carlink.proto.LoginThrottle;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.carlink.gateway.mqtt;
+package dev.carlink.proto;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,13 +9,14 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Failed logins, counted per car and source address, and per source address. After {@code limit} failures for one
- * car from one address within a minute, that car is refused from that address for {@code block}; after {@value
- * #ADDRESS_FACTOR} times as many failures from one address (for any cars), the whole address is. A refused login is
- * answered before any secret is checked, so guessing costs the guesser time and the backend nothing. Counting per
- * car keeps the many honest cars behind one carrier NAT address working while one of them is attacked; the
- * address limit stops a scan over many VINs. A success clears the car's count. Thread-safe (the CoAP edge calls it
- * from Californium's threads).
+ * Failed logins, counted per account and source address, and per source address. After {@code limit} failures for
+ * one account (a car's VIN, a person's username) from one address within a minute, that account is refused from
+ * that address for {@code block}; after {@value #ADDRESS_FACTOR} times as many failures from one address (for any
+ * accounts), the whole address is. A refused login is answered before any secret is checked, so guessing costs
+ * the guesser time and the backend nothing. Counting per account keeps the many honest cars (or people) behind one
+ * carrier NAT address working while one of them is attacked; the address limit stops a scan over many accounts. A
+ * success clears the account's count. Used by the MQTT and CoAP edges for cars and by the HTTP login. Thread-safe
+ * (the CoAP edge calls it from Californium's threads).
  */
 public final class LoginThrottle {
 
