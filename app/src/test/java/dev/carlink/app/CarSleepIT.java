@@ -84,13 +84,7 @@ class CarSleepIT {
                     .isEqualTo(1);
 
             // the owner asks for A/C: it waits, QUEUED, while the car sleeps
-            TestSystem.Reply created = system.post(
-                    alice,
-                    "/api/v1/vehicles/" + vin + "/commands",
-                    "{\"type\":\"CLIMATE_START\",\"targetTemperatureC\":21}");
-            assertThat(created.status()).as(created.body()).isEqualTo(201);
-            String path =
-                    "/api/v1/vehicles/" + vin + "/commands/" + created.json().getString("id");
+            String path = system.requestCommand(alice, vin, "{\"type\":\"CLIMATE_START\",\"targetTemperatureC\":21}");
             assertThat(system.get(alice, path).json().getString("status")).isEqualTo("QUEUED");
             assertThat(car.isAsleep()).isTrue();
 
@@ -98,8 +92,7 @@ class CarSleepIT {
             await().atMost(CHECK_IN.plus(PATIENCE)).untilAsserted(() -> assertThat(
                             system.get(alice, path).json().getString("status"))
                     .isEqualTo("SUCCEEDED"));
-            assertThat(simulated.executedCommandIds())
-                    .containsExactly(created.json().getString("id"));
+            assertThat(simulated.executedCommandIds()).containsExactly(path.substring(path.lastIndexOf('/') + 1));
             await().atMost(PATIENCE).until(() -> presence(vin).equals("online"));
             await().atMost(PATIENCE).until(() -> stream.stream()
                     .anyMatch(l -> l.startsWith("data: ") && l.contains(vin) && l.contains("\"presence\":\"online\"")));

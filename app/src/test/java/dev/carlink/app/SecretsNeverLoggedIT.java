@@ -155,13 +155,7 @@ class SecretsNeverLoggedIT {
                 MqttCarConfig.of(URI.create(system.mqttUri())).withTelemetryInterval(Duration.ofMillis(300)))) {
             car.connect().get(30, TimeUnit.SECONDS);
             system.awaitState(alice, vin);
-            TestSystem.Reply created = system.post(
-                    alice,
-                    "/api/v1/vehicles/" + vin + "/commands",
-                    "{\"type\":\"CLIMATE_START\",\"targetTemperatureC\":21}");
-            assertThat(created.status()).as(created.body()).isEqualTo(201);
-            String path =
-                    "/api/v1/vehicles/" + vin + "/commands/" + created.json().getString("id");
+            String path = system.requestCommand(alice, vin, "{\"type\":\"CLIMATE_START\",\"targetTemperatureC\":21}");
             await().atMost(Duration.ofSeconds(30))
                     .until(() ->
                             system.get(alice, path).json().getString("status").equals("SUCCEEDED"));

@@ -305,6 +305,13 @@ public final class TestSystem implements AutoCloseable {
         return seen.get();
     }
 
+    /** Asks for a command as {@code token}'s owner, expects 201, and returns the new command's path. */
+    public String requestCommand(String token, String vin, String body) {
+        Reply created = post(token, "/api/v1/vehicles/" + vin + "/commands", body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return "/api/v1/vehicles/" + vin + "/commands/" + created.json().getString("id");
+    }
+
     /** Waits up to 30 s for the car's first state. */
     public JsonObject awaitState(String token, String vin) {
         return awaitState(token, vin, state -> true);
