@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,10 +62,8 @@ class CarSleepIT {
         String vin = "SLEEPCAR000000001";
         VehicleCredentials credentials = system.enrollCar(vin, "alice");
         List<String> stream = ownerStream();
-        SimulatedCar simulated = new SimulatedCar(CarConfig.of(vin), Clock.systemUTC());
-        simulated.park();
-        try (MqttCar car = new MqttCar(credentials, simulated, sleepy())) {
-            car.connect().get(30, TimeUnit.SECONDS);
+        try (MqttCar car = connected(credentials, sleepy(), SimulatedCar::park)) {
+            SimulatedCar simulated = car.car();
             await().atMost(PATIENCE).until(() -> presence(vin).equals("online"));
 
             // idle for 2 s: it announces its sleep and leaves
@@ -105,12 +104,11 @@ class CarSleepIT {
     @Test
     void anAsleepCarWakesAsSoonAsSomethingHappensInIt() throws Exception {
         String vin = "SLEEPCAR000000002";
-        VehicleCredentials credentials = system.enrollCar(vin, "alice");
-        SimulatedCar simulated = new SimulatedCar(CarConfig.of(vin), Clock.systemUTC());
-        simulated.park();
-        try (MqttCar car =
-                new MqttCar(credentials, simulated, sleepy().withSleep(SleepPolicy.after(IDLE, Duration.ofHours(1))))) {
-            car.connect().get(30, TimeUnit.SECONDS);
+        try (MqttCar car = connected(
+                system.enrollCar(vin, "alice"),
+                sleepy().withSleep(SleepPolicy.after(IDLE, Duration.ofHours(1))),
+                SimulatedCar::park)) {
+            SimulatedCar simulated = car.car();
             await().atMost(PATIENCE).until(() -> presence(vin).equals("asleep"));
 
             simulated.unlockDoor(CabinPosition.CABIN_POSITION_ROW1_DRIVER_SIDE);
@@ -124,11 +122,7 @@ class CarSleepIT {
     @Test
     void aCarThatMissesItsCheckIn_isOffline_andOneThatVanishesWithoutAWordIsOfflineAtOnce() throws Exception {
         String sleeper = "SLEEPCAR000000003";
-        VehicleCredentials credentials = system.enrollCar(sleeper, "alice");
-        SimulatedCar simulated = new SimulatedCar(CarConfig.of(sleeper), Clock.systemUTC());
-        simulated.park();
-        MqttCar car = new MqttCar(credentials, simulated, sleepy());
-        car.connect().get(30, TimeUnit.SECONDS);
+        MqttCar car = connected(system.enrollCar(sleeper, "alice"), sleepy(), SimulatedCar::park);
         await().atMost(PATIENCE).until(() -> presence(sleeper).equals("asleep"));
         car.close(); // its battery died in its sleep: it never checks in
 
@@ -138,11 +132,7 @@ class CarSleepIT {
         assertThat(vehicle(sleeper).getString("asleepSince")).isNull();
 
         String vanishing = "SLEEPCAR000000004";
-        VehicleCredentials second = system.enrollCar(vanishing, "alice");
-        SimulatedCar awake = new SimulatedCar(CarConfig.of(vanishing), Clock.systemUTC());
-        awake.startTrip();
-        try (MqttCar driving = new MqttCar(second, awake, sleepy())) {
-            driving.connect().get(30, TimeUnit.SECONDS);
+        try (MqttCar driving = connected(system.enrollCar(vanishing, "alice"), sleepy(), SimulatedCar::startTrip)) {
             await().atMost(PATIENCE).until(() -> presence(vanishing).equals("online"));
         }
         // closed while driving: a clean disconnect without a sleep announcement is not sleep
@@ -178,6 +168,16 @@ class CarSleepIT {
         assertThat(system.count("SELECT count(*) FROM command.vehicle_events WHERE vin = ?", vin))
                 .isZero();
         assertThat(presence(vin)).isEqualTo("offline");
+    }
+
+    /** A simulated car with these credentials, put in its situation, connected over MQTT. */
+    private static MqttCar connected(
+            VehicleCredentials credentials, MqttCarConfig config, Consumer<SimulatedCar> situation) throws Exception {
+        SimulatedCar simulated = new SimulatedCar(CarConfig.of(credentials.vin()), Clock.systemUTC());
+        situation.accept(simulated);
+        MqttCar car = new MqttCar(credentials, simulated, config);
+        car.connect().get(30, TimeUnit.SECONDS);
+        return car;
     }
 
     private static MqttCarConfig sleepy() {
