@@ -14,8 +14,21 @@ import java.util.List;
  * @param port the Hazelcast member port (the event bus takes any free one on {@code host})
  * @param members {@code host:port} of the members to join (this one may be listed too)
  * @param name the cluster's name: instances of other clusters on the same network never join it
+ * @param advertise {@code host:port} the other members reach this one's Hazelcast port on, when that is not
+ *     {@code host:port} itself (behind NAT, a container's port mapping, a proxy); null: {@code host:port}
+ * @param busPort the port the clustered event bus binds on {@code host}; 0 takes any free one
+ * @param busAdvertise {@code host:port} the other members reach this one's event bus on; null: where it binds
  */
-public record ClusterConfig(boolean enabled, Role role, String host, int port, List<String> members, String name) {
+public record ClusterConfig(
+        boolean enabled,
+        Role role,
+        String host,
+        int port,
+        List<String> members,
+        String name,
+        String advertise,
+        int busPort,
+        String busAdvertise) {
 
     /** What an instance runs. */
     public enum Role {
@@ -51,6 +64,15 @@ public record ClusterConfig(boolean enabled, Role role, String host, int port, L
         if (name == null || name.isBlank()) {
             problems.add("name must not be blank");
         }
+        if (advertise != null && !advertise.matches("[^:\\s]+:\\d{1,5}")) {
+            problems.add("advertise must be host:port, was '" + advertise + "'");
+        }
+        if (busPort < 0 || busPort > 65_535) {
+            problems.add("bus port must be between 0 and 65535, was " + busPort);
+        }
+        if (busAdvertise != null && !busAdvertise.matches("[^:\\s]+:\\d{1,5}")) {
+            problems.add("bus advertise must be host:port, was '" + busAdvertise + "'");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid cluster config: " + String.join("; ", problems));
         }
@@ -58,6 +80,16 @@ public record ClusterConfig(boolean enabled, Role role, String host, int port, L
 
     /** One process, no cluster. */
     public static ClusterConfig standalone() {
-        return new ClusterConfig(false, Role.ALL, "127.0.0.1", DEFAULT_PORT, List.of(), "carlink");
+        return new ClusterConfig(false, Role.ALL, "127.0.0.1", DEFAULT_PORT, List.of(), "carlink", null, 0, null);
+    }
+
+    /** A member on {@code host:port} joining {@code members}, reached where it binds, its event bus on any port. */
+    public static ClusterConfig member(Role role, String host, int port, List<String> members, String name) {
+        return new ClusterConfig(true, role, host, port, members, name, null, 0, null);
+    }
+
+    /** The same member, reached by the others on other addresses than the ones it binds. */
+    public ClusterConfig advertised(String advertise, int busPort, String busAdvertise) {
+        return new ClusterConfig(enabled, role, host, port, members, name, advertise, busPort, busAdvertise);
     }
 }

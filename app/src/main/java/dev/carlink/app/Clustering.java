@@ -25,16 +25,27 @@ final class Clustering {
         // a member that left (killed, partitioned) is noticed within seconds, not the default minute
         hazelcast.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         hazelcast.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+        // members split by a partition look for each other again every 10 s once it heals (default 5 min, then 2)
+        hazelcast.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+        hazelcast.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
         NetworkConfig network = hazelcast.getNetworkConfig();
         network.setPort(cluster.port()).setPortAutoIncrement(false);
-        network.setPublicAddress(cluster.host() + ":" + cluster.port());
+        network.setPublicAddress(
+                cluster.advertise() != null ? cluster.advertise() : cluster.host() + ":" + cluster.port());
         network.getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(cluster.host()));
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
         VertxOptions options = new VertxOptions();
-        options.getEventBusOptions().setHost(cluster.host()).setPort(0);
+        options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.busPort());
+        if (cluster.busAdvertise() != null) {
+            int colon = cluster.busAdvertise().lastIndexOf(':');
+            options.getEventBusOptions()
+                    .setClusterPublicHost(cluster.busAdvertise().substring(0, colon))
+                    .setClusterPublicPort(
+                            Integer.parseInt(cluster.busAdvertise().substring(colon + 1)));
+        }
         return Vertx.builder()
                 .with(options)
                 .withClusterManager(new HazelcastClusterManager(hazelcast))

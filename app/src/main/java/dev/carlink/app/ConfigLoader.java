@@ -74,6 +74,9 @@ public final class ConfigLoader {
         d.put("cluster.port", String.valueOf(ClusterConfig.DEFAULT_PORT));
         d.put("cluster.members", "");
         d.put("cluster.name", "carlink");
+        d.put("cluster.advertise", "");
+        d.put("cluster.bus-port", "0");
+        d.put("cluster.bus-advertise", "");
         d.put("mqtt.gateway-id", GatewayConfig.DEFAULT_GATEWAY_ID);
         d.put("coap.enabled", "true");
         d.put("coap.port", String.valueOf(CoapConfig.DEFAULT_PORT));
@@ -394,7 +397,10 @@ public final class ConfigLoader {
                             values.get("cluster.host"),
                             integer("cluster.port"),
                             list("cluster.members"),
-                            values.get("cluster.name")));
+                            values.get("cluster.name"),
+                            optional("cluster.advertise"),
+                            integer("cluster.bus-port"),
+                            optional("cluster.bus-advertise")));
             return new AppConfig(database, gateway, coap, telemetry, telemetryStorage, command, demo, cluster);
         }
 
@@ -479,6 +485,12 @@ public final class ConfigLoader {
                 }
             }
             return out;
+        }
+
+        /** The trimmed value, or null when it is absent or blank. */
+        private String optional(String key) {
+            String raw = values.get(key);
+            return raw == null || raw.isBlank() ? null : raw.trim();
         }
 
         /** A file path, or empty when the value is blank. */

@@ -51,7 +51,7 @@ class ClusterIT {
         List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
         String name = "carlink-it-" + portA;
         system = TestSystem.startWith(app -> withCluster(
-                app, new ClusterConfig(true, ClusterConfig.Role.ALL, "127.0.0.1", portA, members, name), "gateway-a"));
+                app, ClusterConfig.member(ClusterConfig.Role.ALL, "127.0.0.1", portA, members, name), "gateway-a"));
         AppConfig a = system.config();
         AppConfig b = new AppConfig(
                 a.database(),
@@ -61,7 +61,7 @@ class ClusterIT {
                 a.telemetryStorage(),
                 a.command(),
                 a.demo(),
-                new ClusterConfig(true, ClusterConfig.Role.GATEWAY, "127.0.0.1", portB, members, name));
+                ClusterConfig.member(ClusterConfig.Role.GATEWAY, "127.0.0.1", portB, members, name));
         gatewayB = CarlinkServer.start(withCluster(b, b.cluster(), "gateway-b"), Clock.systemUTC());
         alice = system.login("alice");
     }

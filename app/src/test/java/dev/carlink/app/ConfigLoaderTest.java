@@ -99,8 +99,16 @@ class ConfigLoaderTest {
                         "carlink.cluster.enabled", "true",
                         "carlink.cluster.role", "gateway",
                         "carlink.cluster.members", "10.0.0.1:5701, 10.0.0.2:5701",
-                        "carlink.mqtt.gateway-id", "gw-b"));
+                        "carlink.mqtt.gateway-id", "gw-b",
+                        "carlink.cluster.advertise", "203.0.113.7:15701",
+                        "carlink.cluster.bus-port", "5801",
+                        "carlink.cluster.bus-advertise", "203.0.113.7:15801"));
         assertThat(clustered.cluster().role()).isEqualTo(ClusterConfig.Role.GATEWAY);
+        assertThat(clustered.cluster().advertise()).isEqualTo("203.0.113.7:15701");
+        assertThat(clustered.cluster().busPort()).isEqualTo(5801);
+        assertThat(clustered.cluster().busAdvertise()).isEqualTo("203.0.113.7:15801");
+        assertThat(defaults.cluster().advertise()).isNull();
+        assertThat(defaults.cluster().busPort()).isZero();
         assertThat(clustered.cluster().members()).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
         assertThat(clustered.gateway().gatewayId()).isEqualTo("gw-b");
 
@@ -115,6 +123,17 @@ class ConfigLoaderTest {
                 .hasMessageContaining("certificate and privateKey go together")
                 .hasMessageContaining("cluster.role must be ALL or GATEWAY, was 'everything'")
                 .hasMessageContaining("receiveMaximum must be between 1 and 65535, was 0");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Optional.empty(),
+                        Map.of(),
+                        props(
+                                "carlink.cluster.enabled", "true",
+                                "carlink.cluster.members", "10.0.0.1:5701",
+                                "carlink.cluster.bus-advertise", "nowhere",
+                                "carlink.cluster.bus-port", "70000")))
+                .isInstanceOf(ConfigLoader.ConfigException.class)
+                .hasMessageContaining("bus advertise must be host:port, was 'nowhere'")
+                .hasMessageContaining("bus port must be between 0 and 65535, was 70000");
     }
 
     @Test

@@ -8,7 +8,6 @@ import dev.carlink.simulator.load.LoadReport;
 import dev.carlink.simulator.load.LoadRun;
 import dev.carlink.simulator.load.SourceAddresses;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +16,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -72,9 +68,8 @@ class DatabaseRestartIT {
                     .until(() ->
                             system.count("SELECT count(*) FROM telemetry.telemetry WHERE vin LIKE" + " 'SMCAR0000007%'")
                                     > 1_000);
-            Path data = system.embeddedDataDirectory();
-            List<String> startOptions = startOptions(data);
-            pgCtl(data, "stop", "-m", "fast", "-w");
+            PostgresControl postgres = new PostgresControl(system);
+            postgres.stop();
             log.info("postgres stopped");
             long outageEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
             org.awaitility.Awaitility.await()
@@ -84,8 +79,7 @@ class DatabaseRestartIT {
                         maxPending.accumulateAndGet(pending(system), Math::max);
                         return System.nanoTime() >= outageEnd;
                     });
-            List<String> start = new ArrayList<>(List.of("start", "-w", "-o", String.join(" ", startOptions)));
-            pgCtl(data, start.toArray(String[]::new));
+            postgres.start();
             log.info("postgres started again");
             LoadReport report = run.get(120, TimeUnit.SECONDS);
 
@@ -110,51 +104,6 @@ class DatabaseRestartIT {
                     .as("samples held by the writer during the outage (bounded by telemetry.max-pending)")
                     .isLessThanOrEqualTo(system.telemetryMaxPending());
         }
-    }
-
-    /** The options PostgreSQL was started with, from postmaster.opts (without the program and data directory). */
-    private static List<String> startOptions(Path data) throws Exception {
-        String opts = Files.readString(data.resolve("postmaster.opts")).trim();
-        List<String> args = new ArrayList<>();
-        Matcher quoted = Pattern.compile("\"([^\"]*)\"").matcher(opts);
-        while (quoted.find()) {
-            args.add(quoted.group(1));
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals("-D")) {
-                i++;
-                continue;
-            }
-            out.add(args.get(i).contains(" ") ? "'" + args.get(i) + "'" : args.get(i));
-        }
-        return out;
-    }
-
-    private static void pgCtl(Path data, String... args) throws Exception {
-        Path pgCtl;
-        try (Stream<Path> installs = Files.list(Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg"))) {
-            pgCtl = installs.map(p -> p.resolve("bin").resolve("pg_ctl"))
-                    .filter(Files::isExecutable)
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no embedded pg_ctl under java.io.tmpdir"));
-        }
-        List<String> command = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            command.addAll(List.of("unshare", "-U")); // as the embedded server does: pg_ctl refuses to run as root
-        }
-        command.addAll(List.of(pgCtl.toString(), "-D", data.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(data.resolveSibling("pg_ctl.log").toFile())
-                .start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS))
-                .as("pg_ctl " + String.join(" ", args))
-                .isTrue();
-        assertThat(process.exitValue())
-                .as("pg_ctl " + String.join(" ", args) + ": " + Files.readString(data.resolveSibling("pg_ctl.log")))
-                .isZero();
     }
 
     private static long pending(TestSystem system) {

@@ -55,6 +55,8 @@ public final class TestSystem implements AutoCloseable {
     private final Path dataDir;
     private final Clock clock;
     private int stoppedMqttPort = -1;
+    /** The API's port once the command-service was restarted on it alone. */
+    private int fixedHttpPort = -1;
     /** The gateway {@link #startGateway()} deployed, which replaced the server's own. */
     private GatewayVerticle replacedGateway;
 
@@ -89,6 +91,7 @@ public final class TestSystem implements AutoCloseable {
                 config.cluster());
         server = CarlinkServer.start(samePorts, clock);
         replacedGateway = null;
+        fixedHttpPort = -1;
     }
 
     /**
@@ -118,6 +121,26 @@ public final class TestSystem implements AutoCloseable {
         stoppedMqttPort = -1;
     }
 
+    /**
+     * Stops only the command-service (the HTTP API, the command lifecycle, the scheduler and the rules) and starts
+     * a new one on the same port after {@code down}: the gateway and telemetry keep running meanwhile.
+     */
+    public void restartCommandService(Duration down) throws InterruptedException {
+        int httpPort = httpPort();
+        VertxInternal vertx = (VertxInternal) server.vertx();
+        String id = vertx.deploymentManager().deployments().stream()
+                .filter(d -> d.deployment().instances().stream()
+                        .anyMatch(dev.carlink.command.CommandServiceVerticle.class::isInstance))
+                .map(DeploymentContext::id)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no command-service is deployed"));
+        fixedHttpPort = httpPort; // the server object still points at the old command-service
+        await(vertx.undeploy(id));
+        Thread.sleep(down.toMillis());
+        await(vertx.deployVerticle(new dev.carlink.command.CommandServiceVerticle(
+                server.dataSource(), config.command().withHttp("127.0.0.1", httpPort), server.metrics(), clock)));
+    }
+
     private static void await(io.vertx.core.Future<?> future) {
         try {
             future.toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -141,7 +164,7 @@ public final class TestSystem implements AutoCloseable {
     }
 
     /** The default system with its whole configuration adjusted (e.g. clustered). */
-    static TestSystem startWith(java.util.function.UnaryOperator<AppConfig> adjustApp) {
+    public static TestSystem startWith(java.util.function.UnaryOperator<AppConfig> adjustApp) {
         return start(c -> c, Clock.systemUTC(), adjustApp);
     }
 
@@ -185,12 +208,12 @@ public final class TestSystem implements AutoCloseable {
     }
 
     /** Where the embedded PostgreSQL keeps its data, for tests that stop and start it. */
-    Path embeddedDataDirectory() {
+    public Path embeddedDataDirectory() {
         return config.database().embeddedDirectory();
     }
 
     /** The configuration the system runs with. */
-    AppConfig config() {
+    public AppConfig config() {
         return config;
     }
 
@@ -200,7 +223,7 @@ public final class TestSystem implements AutoCloseable {
     }
 
     public int httpPort() {
-        return server.httpPort();
+        return fixedHttpPort > 0 ? fixedHttpPort : server.httpPort();
     }
 
     public String mqttUri() {
@@ -218,7 +241,7 @@ public final class TestSystem implements AutoCloseable {
     }
 
     public String api(String path) {
-        return "http://127.0.0.1:" + server.httpPort() + path;
+        return "http://127.0.0.1:" + httpPort() + path;
     }
 
     public String login(String username) {

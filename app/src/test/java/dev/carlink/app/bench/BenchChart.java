@@ -7,7 +7,7 @@ import java.util.Locale;
  * Small self-contained SVG line charts for benchmark pages: one x axis (seconds into the run, or any other
  * number), any number of named series, a linear or logarithmic y axis, and shaded bands naming the phases.
  */
-final class BenchChart {
+public final class BenchChart {
 
     private static final int WIDTH = 900;
     private static final int HEIGHT = 280;
@@ -15,14 +15,14 @@ final class BenchChart {
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
 
     /** A named line: x and y values of the same length; NaN y values leave a gap. */
-    record Series(String name, double[] x, double[] y) {}
+    public record Series(String name, double[] x, double[] y) {}
 
     /** A labelled stretch of the x axis (a phase of the run). */
-    record Band(String label, double from, double to) {}
+    public record Band(String label, double from, double to) {}
 
     private BenchChart() {}
 
-    static String page(String title, String summary, List<String> charts) {
+    public static String page(String title, String summary, List<String> charts) {
         StringBuilder b = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
                 .append(escape(title))
                 .append("</title><style>body{font-family:sans-serif;margin:24px;color:#222}"
@@ -36,7 +36,8 @@ final class BenchChart {
                 .toString();
     }
 
-    static String chart(String title, String xLabel, String yUnit, boolean logY, List<Band> bands, List<Series> lines) {
+    public static String chart(
+            String title, String xLabel, String yUnit, boolean logY, List<Band> bands, List<Series> lines) {
         double minX = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, minY = Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
         for (Series s : lines) {
             for (int i = 0; i < s.x().length; i++) {

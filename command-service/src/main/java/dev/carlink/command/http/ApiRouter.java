@@ -129,6 +129,25 @@ public final class ApiRouter {
                                 .put("detail", e.getMessage())));
     }
 
+    /**
+     * Whether the request failed for want of the database: no connection from the pool, or one that broke (SQL
+     * state class 08, or 57P01..57P03 while the server shuts down or starts).
+     */
+    static boolean databaseUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static void failure(RoutingContext ctx, PrometheusMeterRegistry metrics) {
         int status = ctx.statusCode();
         Throwable failure = ctx.failure();
@@ -149,6 +168,19 @@ public final class ApiRouter {
                     failure.getMessage());
             ctx.response().putHeader("Retry-After", "5");
             Problem.send(ctx, 503, "Service unavailable", "a backend module did not answer; retry shortly");
+            return;
+        }
+        if (databaseUnavailable(failure)) {
+            // nothing was done (the transaction never began or was rolled back): the client retries
+            metrics.counter("carlink.http.rejected", "reason", "database_unavailable")
+                    .increment();
+            log.warn(
+                    "database unavailable, request refused [method: {}, path: {}, cause: {}]",
+                    ctx.request().method(),
+                    ctx.request().path(),
+                    failure.getMessage());
+            ctx.response().putHeader("Retry-After", "5");
+            Problem.send(ctx, 503, "Service unavailable", "the database is unavailable; retry shortly");
             return;
         }
         log.error(

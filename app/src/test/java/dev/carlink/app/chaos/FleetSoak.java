@@ -1,0 +1,247 @@
+package dev.carlink.app.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.carlink.app.TestSystem;
+import dev.carlink.app.bench.BenchChart;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The soak: the fleet load at half the measured peak (10,000 msg/s on this machine, README) for 30 minutes,
+ * with the owner's commands running throughout, sampling every 10 s the heap left after the JVM's latest
+ * collection, live threads, open file descriptors, the gateway's connections and the database pool's. Passes
+ * when nothing is lost or run twice (as in {@link FaultsChaos}) and each of them is flat: the last five
+ * minutes against the five after the first five. Draws them all to {@code target/chaos/soak.html}.
+ */
+class FleetSoak {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetSoak.class);
+    private static final Path OUT = Path.of("target", "chaos");
+
+    /** One sample. */
+    private record Sample(
+            double minute, double heapMb, int threads, long fds, double connections, double dbActive, long rows) {}
+
+    @Test
+    void halfPeakRateForThirtyMinutes_keepsMemoryThreadsAndConnectionsFlat_andLosesNothing() throws Exception {
+        Duration length = Duration.ofMinutes(Long.getLong("soak.minutes", 30));
+        double rate = Double.parseDouble(System.getProperty("soak.rate", "5000"));
+        int cars = Integer.getInteger("soak.cars", 1000);
+        ChaosFleet.Shape shape = new ChaosFleet.Shape(cars, rate, length, 6, Duration.ofMillis(2500));
+        List<Sample> samples = new ArrayList<>();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        ChaosTable table = new ChaosTable(OUT.resolve("soak-results.md"));
+        try (TestSystem system = TestSystem.start()) {
+            long start = System.nanoTime();
+            ChaosFleet.Counts counts;
+            try (ChaosFleet fleet = new ChaosFleet(
+                    system,
+                    "SKSK",
+                    URI.create(system.mqttUri()),
+                    shape,
+                    Files.createDirectories(OUT.resolve("soak")),
+                    () -> "http://127.0.0.1:" + system.httpPort())) {
+                sampler.scheduleAtFixedRate(
+                        () -> {
+                            Sample s = sample(system, fleet, (System.nanoTime() - start) / 60e9);
+                            synchronized (samples) {
+                                samples.add(s);
+                            }
+                            log.info(
+                                    "soak {} min: heap after GC {} MB, threads {}, fds {}, cars connected {},"
+                                            + " db connections in use {}, rows {}",
+                                    String.format(Locale.ROOT, "%.1f", s.minute()),
+                                    String.format(Locale.ROOT, "%.0f", s.heapMb()),
+                                    s.threads(),
+                                    s.fds(),
+                                    (long) s.connections(),
+                                    (long) s.dbActive(),
+                                    s.rows());
+                        },
+                        0,
+                        10,
+                        TimeUnit.SECONDS);
+                Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> fleet.storedRows() > 0);
+                counts = fleet.finish(Duration.ofMinutes(3));
+            } finally {
+                sampler.shutdownNow();
+            }
+            List<Sample> all;
+            synchronized (samples) {
+                all = List.copyOf(samples);
+            }
+            double minutes = length.toMinutes();
+            Window early = window(all, 5, Math.min(10, minutes / 2));
+            Window late = window(all, minutes - 5, minutes);
+            String flatness = String.format(
+                    Locale.ROOT,
+                    "heap after GC %.0f -> %.0f MB, threads %.0f -> %.0f, fds %.0f -> %.0f, connections %.0f -> %.0f",
+                    early.heapMb,
+                    late.heapMb,
+                    early.threads,
+                    late.threads,
+                    early.fds,
+                    late.fds,
+                    early.connections,
+                    late.connections);
+            table.add(
+                    "SOAK",
+                    String.format(Locale.ROOT, "%.0f msg/s for %d min, %d cars", rate, length.toMinutes(), cars),
+                    length,
+                    Duration.ZERO,
+                    counts);
+            table.addNote("SOAK", flatness + " (minutes 5-10 against the last 5)");
+            draw(all, table.render());
+            log.info("soak results\n{}", table.render());
+
+            assertThat(counts.telemetryLost()).as("telemetry lost").isZero();
+            assertThat(counts.telemetryDuplicated()).as("telemetry duplicated").isZero();
+            assertThat(counts.telemetryUnacknowledged())
+                    .as("telemetry never acknowledged")
+                    .isZero();
+            assertThat(counts.commands().lost())
+                    .as("commands lost " + counts.commands().examples())
+                    .isZero();
+            assertThat(counts.commands().executedTwice())
+                    .as("commands executed twice")
+                    .isZero();
+            assertThat(late.heapMb).as(flatness).isLessThanOrEqualTo(early.heapMb * 1.25 + 64);
+            assertThat(late.threads).as(flatness).isLessThanOrEqualTo(early.threads + 8);
+            assertThat(late.fds).as(flatness).isLessThanOrEqualTo(early.fds + 32);
+            assertThat(late.connections).as(flatness).isEqualTo(early.connections);
+        }
+    }
+
+    /** Means over a stretch of the run, in minutes from its start. */
+    private record Window(double heapMb, double threads, double fds, double connections) {}
+
+    private static Window window(List<Sample> samples, double from, double to) {
+        List<Sample> in = samples.stream()
+                .filter(s -> s.minute() >= from && s.minute() <= to)
+                .toList();
+        if (in.isEmpty()) {
+            throw new AssertionError("no samples between minute " + from + " and " + to);
+        }
+        return new Window(
+                in.stream().mapToDouble(Sample::heapMb).average().orElseThrow(),
+                in.stream().mapToDouble(Sample::threads).average().orElseThrow(),
+                in.stream().mapToDouble(Sample::fds).average().orElseThrow(),
+                in.stream().mapToDouble(Sample::connections).average().orElseThrow());
+    }
+
+    private static Sample sample(TestSystem system, ChaosFleet fleet, double minute) {
+        long afterGc = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage collected = pool.getCollectionUsage();
+            if (pool.getType() == MemoryType.HEAP && collected != null) {
+                afterGc += collected.getUsed();
+            }
+        }
+        long fds;
+        try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
+            fds = open.count();
+        } catch (IOException e) {
+            fds = -1;
+        }
+        String metrics = system.get(null, "/metrics").body();
+        long rows;
+        try {
+            rows = fleet.storedRows();
+        } catch (RuntimeException e) {
+            rows = -1;
+        }
+        return new Sample(
+                minute,
+                afterGc / 1e6,
+                ManagementFactory.getThreadMXBean().getThreadCount(),
+                fds,
+                metric(metrics, "carlink_gateway_connections"),
+                metric(metrics, "hikaricp_connections_active"),
+                rows);
+    }
+
+    /** The sum of a metric's series in the Prometheus text, NaN when it is absent. */
+    private static double metric(String text, String name) {
+        return text.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .reduce(Double::sum)
+                .orElse(Double.NaN);
+    }
+
+    private static void draw(List<Sample> samples, String summary) throws IOException {
+        double[] x = samples.stream().mapToDouble(Sample::minute).toArray();
+        List<String> charts = List.of(
+                BenchChart.chart(
+                        "Heap left after the JVM's latest collection",
+                        "minutes",
+                        "MB",
+                        false,
+                        List.of(),
+                        List.of(new BenchChart.Series(
+                                "heap after GC",
+                                x,
+                                samples.stream().mapToDouble(Sample::heapMb).toArray()))),
+                BenchChart.chart(
+                        "Threads, open files, connections",
+                        "minutes",
+                        "",
+                        false,
+                        List.of(),
+                        List.of(
+                                new BenchChart.Series(
+                                        "live threads",
+                                        x,
+                                        samples.stream()
+                                                .mapToDouble(Sample::threads)
+                                                .toArray()),
+                                new BenchChart.Series(
+                                        "open file descriptors",
+                                        x,
+                                        samples.stream()
+                                                .mapToDouble(Sample::fds)
+                                                .toArray()),
+                                new BenchChart.Series(
+                                        "cars connected",
+                                        x,
+                                        samples.stream()
+                                                .mapToDouble(Sample::connections)
+                                                .toArray()),
+                                new BenchChart.Series(
+                                        "database connections in use",
+                                        x,
+                                        samples.stream()
+                                                .mapToDouble(Sample::dbActive)
+                                                .toArray()))),
+                BenchChart.chart(
+                        "Telemetry rows stored",
+                        "minutes",
+                        "rows",
+                        false,
+                        List.of(),
+                        List.of(new BenchChart.Series(
+                                "rows",
+                                x,
+                                samples.stream().mapToDouble(s -> s.rows()).toArray()))));
+        Files.writeString(OUT.resolve("soak.html"), BenchChart.page("carlink soak", summary, charts));
+    }
+}
