@@ -372,6 +372,22 @@ public final class TestSystem implements AutoCloseable {
         return send(b.build());
     }
 
+    /** A DELETE, with a JSON body when {@code body} is not null. */
+    public Reply delete(String token, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api(path)))
+                .timeout(Duration.ofSeconds(90))
+                .method(
+                        "DELETE",
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b.build());
+    }
+
     private Reply send(HttpRequest request) {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -7,6 +7,7 @@ import dev.carlink.command.event.VehicleEventService;
 import dev.carlink.command.http.ApiRouter;
 import dev.carlink.command.lifecycle.CloudPreconditions;
 import dev.carlink.command.lifecycle.CommandService;
+import dev.carlink.command.privacy.OwnerDataService;
 import dev.carlink.command.rules.ServiceRules;
 import dev.carlink.command.schedule.FireRules;
 import dev.carlink.command.schedule.ScheduleCalculator;
@@ -22,6 +23,8 @@ import dev.carlink.command.vehicle.VehicleService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
@@ -48,6 +51,9 @@ public final class CommandServiceVerticle extends VerticleBase {
     private ServiceRules rules;
     private long sweepTimer = -1;
     private long scheduleTimer = -1;
+    private long erasureTimer = -1;
+    private OwnerDataService ownerData;
+    private MessageConsumer<Buffer> revocations;
 
     public CommandServiceVerticle(
             DataSource dataSource, CommandServiceConfig config, PrometheusMeterRegistry metrics, Clock clock) {
@@ -116,6 +122,17 @@ public final class CommandServiceVerticle extends VerticleBase {
                 .setHost(config.httpHost())
                 .setPort(config.httpPort())
                 .setHttp2ClearTextEnabled(false);
+        ownerData = new OwnerDataService(vertx, db, accounts, vehicles, tasks, metrics, clock);
+        revocations = ownerData.listenForRevocations();
+        erasureTimer = vertx.setPeriodic(OwnerDataService.RETRY_INTERVAL.toMillis(), id -> ownerData
+                .retryPending()
+                .onSuccess(done -> {
+                    if (done > 0) {
+                        log.info("completed the telemetry erasure of deleted accounts [count: {}]", done);
+                    }
+                })
+                .onFailure(e -> log.warn(
+                        "pending erasures could not be read, retrying next round [cause: {}]", e.getMessage())));
         ApiRouter.Services services = new ApiRouter.Services(
                 accounts,
                 vehicles,
@@ -127,12 +144,14 @@ public final class CommandServiceVerticle extends VerticleBase {
                 metrics,
                 clock,
                 config.rateLimits(),
-                schedules);
+                schedules,
+                ownerData);
         return signingKeys
                 .ensureActive()
                 .compose(v -> accounts.bootstrap(config.bootstrapUsers()))
                 .compose(v -> vehicles.markAllOffline())
                 .compose(v -> busHandlers.register())
+                .compose(v -> revocations.completion())
                 .compose(v -> rules.start())
                 .compose(v -> vertx.createHttpServer(options)
                         .requestHandler(ApiRouter.create(vertx, services))
@@ -147,6 +166,10 @@ public final class CommandServiceVerticle extends VerticleBase {
     public Future<?> stop() {
         vertx.cancelTimer(sweepTimer);
         vertx.cancelTimer(scheduleTimer);
+        vertx.cancelTimer(erasureTimer);
+        if (revocations != null) {
+            revocations.unregister();
+        }
         Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
         if (rules != null) {
             closing = closing.compose(v -> rules.stop());

@@ -47,6 +47,19 @@ public final class BusAddress {
     /** Request {@code SeriesQuery}, reply {@code SeriesPage} (min/avg/max per bucket). Served by telemetry. */
     public static final String TELEMETRY_QUERY_SERIES = "carlink.telemetry.query.series";
 
+    /**
+     * Request {@code TelemetryErase}, reply {@code TelemetryErased} once everything telemetry holds about the cars
+     * is deleted; failure 400 for a bad request, 503 when nothing was erased (retry: erasing is idempotent). Served
+     * by telemetry.
+     */
+    public static final String TELEMETRY_ERASE = "carlink.telemetry.erase";
+
+    /**
+     * Publish {@code VehicleRevoked} when a car is unenrolled: gateways close its session, command-service instances
+     * forget its verified secret. Sent by the command-service.
+     */
+    public static final String VEHICLE_REVOKED = "carlink.vehicle.revoked";
+
     /** Request {@code VehicleEventIngest}; empty reply once stored. Served by the command-service. */
     public static final String VEHICLE_EVENT_INGEST = "carlink.vehicle.events.ingest";
 

@@ -1,6 +1,7 @@
 package dev.carlink.telemetry;
 
 import dev.carlink.proto.BusAddress;
+import dev.carlink.telemetry.erase.EraseHandler;
 import dev.carlink.telemetry.ingest.IngestHandler;
 import dev.carlink.telemetry.query.FleetHandler;
 import dev.carlink.telemetry.query.QueryHandler;
@@ -10,6 +11,7 @@ import dev.carlink.telemetry.series.SeriesConfig;
 import dev.carlink.telemetry.series.SeriesDialect;
 import dev.carlink.telemetry.series.SeriesJobs;
 import dev.carlink.telemetry.series.SeriesStorage;
+import dev.carlink.telemetry.series.VehicleErasure;
 import dev.carlink.telemetry.store.FleetQueries;
 import dev.carlink.telemetry.store.TelemetryRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The telemetry module on the event bus: ingest ({@link BusAddress#TELEMETRY_INGEST}), latest state
- * ({@link BusAddress#TELEMETRY_QUERY_LATEST}) and history ({@link BusAddress#TELEMETRY_QUERY_HISTORY})
- * consumers, and the {@link BusAddress#TELEMETRY_STATE_CHANGED} publications. Lifecycle only: the work
+ * ({@link BusAddress#TELEMETRY_QUERY_LATEST}), history ({@link BusAddress#TELEMETRY_QUERY_HISTORY}) and
+ * erasure ({@link BusAddress#TELEMETRY_ERASE}) consumers, and the {@link BusAddress#TELEMETRY_STATE_CHANGED} publications. Lifecycle only: the work
  * is done by the handlers it registers.
  *
  * <p>Deploy one instance per Vert.x (it owns one writer thread). The schema must be migrated first
@@ -99,6 +101,7 @@ public final class TelemetryVerticle extends VerticleBase {
         SeriesHandler seriesQueries =
                 new SeriesHandler(queryThreads, new BucketQueries(dataSource, dialect, series, clock));
         FleetHandler fleet = new FleetHandler(queryThreads, new FleetQueries(dataSource));
+        EraseHandler erase = new EraseHandler(queryThreads, new VehicleErasure(dataSource, dialect));
         jobs = new SeriesJobs(vertx, storageThread, storage, registry, clock);
         jobs.start();
 
@@ -108,6 +111,7 @@ public final class TelemetryVerticle extends VerticleBase {
         consumers.add(bus.consumer(BusAddress.TELEMETRY_QUERY_HISTORY, query::history));
         consumers.add(bus.consumer(BusAddress.TELEMETRY_QUERY_SERIES, seriesQueries::series));
         consumers.add(bus.consumer(BusAddress.TELEMETRY_QUERY_FLEET, fleet::fleet));
+        consumers.add(bus.consumer(BusAddress.TELEMETRY_ERASE, erase::erase));
         List<Future<Void>> registered = new ArrayList<>();
         for (MessageConsumer<Object> consumer : consumers) {
             registered.add(consumer.completion());

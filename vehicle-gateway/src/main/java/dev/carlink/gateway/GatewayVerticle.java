@@ -38,6 +38,7 @@ public final class GatewayVerticle extends VerticleBase {
     private MqttServer tlsServer;
     private LoginThrottle throttle;
     private io.vertx.core.eventbus.MessageConsumer<io.vertx.core.buffer.Buffer> takeovers;
+    private io.vertx.core.eventbus.MessageConsumer<io.vertx.core.buffer.Buffer> revocations;
     private long sweepTimer = -1;
 
     /** How often expired sessions and stale login failures are forgotten. */
@@ -75,6 +76,7 @@ public final class GatewayVerticle extends VerticleBase {
                 throttle,
                 config.gatewayId());
         takeovers = connects.listenForTakeovers();
+        revocations = connects.listenForRevocations();
         server = MqttServer.create(vertx, options)
                 .endpointHandler(connects)
                 .exceptionHandler(error -> log.debug("mqtt connection error [error: {}]", error.toString()));
@@ -98,7 +100,7 @@ public final class GatewayVerticle extends VerticleBase {
                             tls.certificateDescription(),
                             config.tls().clientCa().isPresent()));
         }
-        return Future.all(server.listen(), tlsListening, takeovers.completion())
+        return Future.all(server.listen(), tlsListening, takeovers.completion(), revocations.completion())
                 .onSuccess(bound -> log.info(
                         "mqtt gateway listening [gateway: {}, host: {}, port: {}, maxMessageSize: {}, busTimeout: {}, "
                                 + "limits: {}]",
@@ -141,6 +143,7 @@ public final class GatewayVerticle extends VerticleBase {
     public Future<?> stop() {
         vertx.cancelTimer(sweepTimer);
         takeovers.unregister();
+        revocations.unregister();
         sessions.disconnectAll();
         Future<Void> tlsClosed = tlsServer == null ? Future.succeededFuture() : tlsServer.close();
         return Future.all(server.close(), tlsClosed).onComplete(closed -> {

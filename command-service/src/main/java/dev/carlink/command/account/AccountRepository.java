@@ -27,6 +27,15 @@ final class AccountRepository {
         }
     }
 
+    Optional<String> findPasswordHash(Connection c, long userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM command.users WHERE id = ?")) {
+            ps.setLong(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     /** Inserts the user unless the name is taken; true when inserted. */
     boolean insertUserIfAbsent(
             Connection c, String username, String passwordHash, Role role, String displayName, Instant now)

@@ -89,6 +89,16 @@ public final class AccountService {
         });
     }
 
+    /**
+     * Whether {@code password} is the account's: the re-confirmation an irreversible request asks for. False when
+     * the account no longer exists; as slow either way.
+     */
+    public Future<Boolean> passwordMatches(long userId, String password) {
+        return db.read(c -> repository.findPasswordHash(c, userId))
+                .compose(
+                        hash -> db.offLoop(() -> hasher.matches(password, hash.orElse(decoyHash)) && hash.isPresent()));
+    }
+
     /** The principal of a valid, unexpired token. */
     public Future<Optional<Principal>> authenticate(String token) {
         String digest = sha256(token);

@@ -36,6 +36,11 @@ final class AccountRoutes {
         vertx.setPeriodic(BLOCK.toMillis(), id -> throttle.sweep());
     }
 
+    /** The throttle of wrong passwords, shared with the other requests that check a password. */
+    LoginThrottle throttle() {
+        return throttle;
+    }
+
     void mount(Router api) {
         api.post("/auth/login").handler(this::login);
     }

@@ -3,6 +3,7 @@ package dev.carlink.command.http;
 import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.account.AccountService;
 import dev.carlink.command.lifecycle.CommandService;
+import dev.carlink.command.privacy.OwnerDataService;
 import dev.carlink.command.schedule.ScheduleService;
 import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.state.TelemetryClient;
@@ -43,7 +44,8 @@ public final class ApiRouter {
             PrometheusMeterRegistry metrics,
             Clock clock,
             CommandServiceConfig.RateLimits rateLimits,
-            ScheduleService schedules) {}
+            ScheduleService schedules,
+            OwnerDataService ownerData) {}
 
     public static Router create(Vertx vertx, Services s) {
         Router root = Router.router(vertx);
@@ -86,7 +88,8 @@ public final class ApiRouter {
                 .end(openApi.json()));
 
         Router api = Router.router(vertx);
-        new AccountRoutes(vertx, s.accounts(), s.metrics(), s.clock()).mount(api);
+        AccountRoutes accountRoutes = new AccountRoutes(vertx, s.accounts(), s.metrics(), s.clock());
+        accountRoutes.mount(api);
         SigningKeyRoutes keys = new SigningKeyRoutes(s.signingKeys());
         keys.mountPublic(api);
         BearerAuth auth = new BearerAuth(s.accounts(), s.vehicles(), s.metrics());
@@ -97,6 +100,8 @@ public final class ApiRouter {
         new ScheduleRoutes(auth, s.schedules(), s.clock()).mount(api);
         new TaskRoutes(vertx, s.tasks()).mount(api);
         new ServiceRoutes(auth, s.db(), s.tasks()).mount(api);
+        new AccountDataRoutes(s.ownerData(), s.telemetry(), accountRoutes.throttle(), s.metrics(), s.clock())
+                .mount(api);
         new FleetRoutes(s.telemetry(), s.clock()).mount(api);
         new AdminRoutes(s.vehicles()).mount(api);
         keys.mountAdmin(api);

@@ -126,6 +126,14 @@ public final class VehicleService {
         });
     }
 
+    /**
+     * The car was unenrolled (its row deleted): a secret verified for it before is not accepted again from memory.
+     * Each instance calls this when it hears the revocation.
+     */
+    public void forgetVerifiedSecret(String vin) {
+        verifiedSecrets.forget(vin);
+    }
+
     /** A car whose client certificate the gateway verified: it only has to be enrolled. */
     public Future<AuthOutcome> authenticateByCertificate(String vin) {
         return find(vin).map(vehicle -> vehicle.isPresent() ? AuthOutcome.AUTHENTICATED : AuthOutcome.UNKNOWN_VIN);

@@ -92,6 +92,24 @@ final class CoapCars {
         return byVin.values();
     }
 
+    /**
+     * The car's credentials were revoked: its login tokens stop working at once and its session time ends, so it is
+     * forgotten at the next sweep once offline. Returns how many tokens were dropped.
+     */
+    int revoke(String vin) {
+        int dropped = 0;
+        java.util.Deque<String> tokens = tokensByVin.remove(vin);
+        if (tokens != null) {
+            synchronized (tokens) {
+                for (String token : tokens) {
+                    dropped += byToken.remove(token) == null ? 0 : 1;
+                }
+            }
+        }
+        sessionUntil.remove(vin);
+        return dropped;
+    }
+
     /** Forgets expired tokens; returns how many. */
     int expireSessions() {
         Instant now = clock.instant();

@@ -1,7 +1,9 @@
 package dev.carlink.gateway.coap;
 
 import dev.carlink.gateway.GatewayConfig;
+import dev.carlink.proto.BusAddress;
 import dev.carlink.proto.LoginThrottle;
+import dev.carlink.proto.bus.v1.VehicleRevoked;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,6 +78,15 @@ public final class CoapGatewayVerticle extends VerticleBase {
         loginThrottle = new LoginThrottle(
                 gateway.limits().failedLoginsPerMinute(), gateway.limits().loginBlock(), clock);
         commands = new CoapCommandsHandler(bus, clock);
+        // a revoked car's logins end at once (a DTLS session it already holds lasts until it ends)
+        bus.<io.vertx.core.buffer.Buffer>consumer(BusAddress.VEHICLE_REVOKED, message -> {
+            try {
+                String vin = VehicleRevoked.parseFrom(message.body().getBytes()).getVin();
+                log.info("revoked a vehicle's coap logins [vin: {}, tokens: {}]", vin, cars.revoke(vin));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                log.debug("ignored a malformed VehicleRevoked");
+            }
+        });
         commands.timers(vertx);
         CoapRequests requests = new CoapRequests(cars, metrics);
         requests.carFactory(vin -> {

@@ -6,6 +6,7 @@ import dev.carlink.proto.LoginThrottle;
 import dev.carlink.proto.bus.v1.AuthReply;
 import dev.carlink.proto.bus.v1.AuthRequest;
 import dev.carlink.proto.bus.v1.SessionOpened;
+import dev.carlink.proto.bus.v1.VehicleRevoked;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.vertx.core.AsyncResult;
@@ -171,6 +172,24 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
             }
             sessions.current(opened.getVin())
                     .ifPresent(session -> disconnects.takenOverElsewhere(session, opened.getGatewayId()));
+        });
+    }
+
+    /**
+     * Listens for cars whose credentials were revoked (unenrolled, e.g. their owner deleted the account): this
+     * gateway's connection of such a car is closed and its kept session discarded.
+     */
+    public MessageConsumer<Buffer> listenForRevocations() {
+        return vertx.eventBus().<Buffer>consumer(BusAddress.VEHICLE_REVOKED, message -> {
+            VehicleRevoked revoked;
+            try {
+                revoked = VehicleRevoked.parseFrom(message.body().getBytes());
+            } catch (InvalidProtocolBufferException e) {
+                log.debug("ignored a malformed VehicleRevoked");
+                return;
+            }
+            sessions.saved().discard(revoked.getVin());
+            sessions.current(revoked.getVin()).ifPresent(session -> disconnects.revoked(session, revoked.getReason()));
         });
     }
 

@@ -110,6 +110,17 @@ final class DisconnectHandler {
     }
 
     /**
+     * The car's credentials were revoked (it was unenrolled): its connection is closed (MQTT 5: DISCONNECT 0x87 not
+     * authorized) and no session is kept for it, so nothing it sent or was sent survives here.
+     */
+    void revoked(VehicleSession session, String why) {
+        session.end("credentials revoked: " + why);
+        sessions.saved().discard(session.vin());
+        session.disconnect(MqttDisconnectReasonCode.NOT_AUTHORIZED, "vehicle credentials revoked");
+        log.info("closed the session of a revoked vehicle [vin: {}, reason: {}]", session.vin(), why);
+    }
+
+    /**
      * {@code next} replaced {@code previous} as the car's session: the old connection is closed
      * (MQTT 5: DISCONNECT session taken over) and its command consumer unregistered at once, so
      * commands go to the new connection only; the car stays online.
