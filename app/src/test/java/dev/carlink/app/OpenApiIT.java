@@ -6,26 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,29 +34,21 @@ import org.junit.jupiter.api.Test;
  */
 class OpenApiIT {
 
-    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch");
-    private static final Pattern TEMPLATE_PARAM = Pattern.compile("\\{([^}]+)}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static TestSystem system;
+    private static ApiDocument api;
     private static JsonNode doc;
     /** Who calls, by the name the document's {@code x-carlink-callers} uses; "other owner" owns no car used. */
     private static final Map<String, String> tokens = new LinkedHashMap<>();
 
-    private static final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-
     @BeforeAll
     static void start() throws IOException {
         system = TestSystem.start();
-        TestSystem.Reply served = system.get(null, "/api/v1/openapi.json");
-        assertThat(served.status()).as(served.body()).isEqualTo(200);
-        doc = JSON.readTree(served.body());
+        api = ApiDocument.served(system);
+        doc = api.root();
         // the car the document's examples name is alice's
-        String vin = doc.at("/components/parameters/Vin/example").asText();
-        system.enrollCar(vin, "alice", false);
+        system.enrollCar(api.exampleVin(), "alice", false);
         tokens.put("owner", system.login("alice"));
         tokens.put("other owner", system.login("bob"));
         tokens.put("staff", system.login("staff"));
@@ -107,19 +93,17 @@ class OpenApiIT {
         List<String> problems = new ArrayList<>();
         int operations = 0;
         int calls = 0;
-        for (Map.Entry<String, JsonNode> entry : operations().entrySet()) {
-            String method = entry.getKey().substring(0, entry.getKey().indexOf(' '));
-            String template = entry.getKey().substring(method.length() + 1);
+        for (Map.Entry<String, JsonNode> entry : api.operations().entrySet()) {
+            String method = ApiDocument.method(entry.getKey());
+            String template = ApiDocument.template(entry.getKey());
             JsonNode op = entry.getValue();
-            String path = examplePath(template, op);
-            String body = op.has("requestBody")
-                    ? JSON.writeValueAsString(op.at("/requestBody/content/application~1json/example"))
-                    : null;
-            Set<String> callers = texts(op.path("x-carlink-callers"));
+            String path = api.examplePath(template, op);
+            String body = ApiDocument.exampleBody(op);
+            Set<String> callers = ApiDocument.callers(op);
             operations++;
 
             // given no token
-            Call anonymous = call(method, path, null, body);
+            ApiCall anonymous = call(method, path, null, body);
             calls++;
             if (callers.contains("anyone")) {
                 check(entry.getKey() + " by anyone", op, anonymous, problems);
@@ -135,14 +119,14 @@ class OpenApiIT {
                 if (role.equals("other owner") && !template.contains("{vin}")) {
                     continue; // the same as owner
                 }
-                Call reply = call(method, path, tokens.get(role), body);
+                ApiCall reply = call(method, path, tokens.get(role), body);
                 calls++;
                 String what = entry.getKey() + " by " + role;
                 if (allowed(role, callers, template)) {
                     check(what, op, reply, problems);
-                    if (reply.status == 401 || reply.status == 403) {
-                        problems.add(what + ": refused with " + reply.status + " though documented as allowed: "
-                                + reply.body);
+                    if (reply.status() == 401 || reply.status() == 403) {
+                        problems.add(what + ": refused with " + reply.status() + " though documented as allowed: "
+                                + reply.body());
                     }
                 } else {
                     expect(what, op, reply, 403, problems);
@@ -151,7 +135,7 @@ class OpenApiIT {
 
             if (template.endsWith("/stream")) {
                 String role = roles.get(roles.size() - 1);
-                Call viaQuery = call(method, path + "?access_token=" + tokens.get(role), null, null);
+                ApiCall viaQuery = call(method, path + "?access_token=" + tokens.get(role), null, null);
                 calls++;
                 expect(entry.getKey() + " by " + role + " with access_token", op, viaQuery, 200, problems);
             }
@@ -171,7 +155,7 @@ class OpenApiIT {
                 .password();
         List<String> problems = new ArrayList<>();
 
-        Call reply =
+        ApiCall reply =
                 call("POST", "/api/v1/auth/login", null, "{\"username\":\"alice\",\"password\":\"" + password + "\"}");
 
         expect("POST /api/v1/auth/login", doc.at("/paths/~1api~1v1~1auth~1login/post"), reply, 200, problems);
@@ -180,9 +164,9 @@ class OpenApiIT {
 
     @Test
     void accessTokenQueryParameter_isIgnoredOutsideTheStreams() {
-        Call reply = call("GET", "/api/v1/vehicles?access_token=" + tokens.get("owner"), null, null);
+        ApiCall reply = call("GET", "/api/v1/vehicles?access_token=" + tokens.get("owner"), null, null);
 
-        assertThat(reply.status).as(reply.body).isEqualTo(401);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(401);
     }
 
     private static boolean allowed(String role, Set<String> callers, String template) {
@@ -193,46 +177,46 @@ class OpenApiIT {
     }
 
     /** The reply has exactly {@code status}, and fits the document. */
-    private static void expect(String what, JsonNode op, Call reply, int status, List<String> problems) {
-        if (reply.status != status) {
-            problems.add(what + ": expected " + status + ", was " + reply.status + ": " + reply.body);
+    private static void expect(String what, JsonNode op, ApiCall reply, int status, List<String> problems) {
+        if (reply.status() != status) {
+            problems.add(what + ": expected " + status + ", was " + reply.status() + ": " + reply.body());
         }
         check(what, op, reply, problems);
     }
 
     /** The status is documented, with the media type, the headers and a body that fits the schema. */
-    private static void check(String what, JsonNode op, Call reply, List<String> problems) {
-        JsonNode response = resolve(op.path("responses").path(String.valueOf(reply.status)));
+    private static void check(String what, JsonNode op, ApiCall reply, List<String> problems) {
+        JsonNode response = resolve(op.path("responses").path(String.valueOf(reply.status())));
         if (response.isMissingNode()) {
-            problems.add(what + ": answered " + reply.status + ", which is not documented: " + reply.body);
+            problems.add(what + ": answered " + reply.status() + ", which is not documented: " + reply.body());
             return;
         }
         response.path("headers").fieldNames().forEachRemaining(header -> {
-            if (reply.headers.firstValue(header).isEmpty()) {
-                problems.add(what + ": " + reply.status + " without the documented header " + header);
+            if (reply.headers().firstValue(header).isEmpty()) {
+                problems.add(what + ": " + reply.status() + " without the documented header " + header);
             }
         });
         JsonNode content = response.path("content");
         if (content.isEmpty()) {
-            if (!reply.body.isEmpty()) {
-                problems.add(what + ": " + reply.status + " is documented without a body, but has " + reply.body);
+            if (!reply.body().isEmpty()) {
+                problems.add(what + ": " + reply.status() + " is documented without a body, but has " + reply.body());
             }
             return;
         }
-        String mediaType = reply.headers
+        String mediaType = reply.headers()
                 .firstValue("Content-Type")
                 .map(t -> t.replaceAll(";.*", "").trim().toLowerCase(Locale.ROOT))
                 .orElse("(none)");
         if (!content.has(mediaType)) {
-            problems.add(what + ": " + reply.status + " has Content-Type " + mediaType + ", documented "
+            problems.add(what + ": " + reply.status() + " has Content-Type " + mediaType + ", documented "
                     + content.properties().stream().map(Map.Entry::getKey).toList());
             return;
         }
         if (mediaType.endsWith("json")) {
             try {
-                validate(content.get(mediaType).path("schema"), JSON.readTree(reply.body), what + " body", problems);
+                validate(content.get(mediaType).path("schema"), JSON.readTree(reply.body()), what + " body", problems);
             } catch (IOException e) {
-                problems.add(what + ": " + mediaType + " that is not JSON: " + reply.body);
+                problems.add(what + ": " + mediaType + " that is not JSON: " + reply.body());
             }
         }
     }
@@ -365,93 +349,15 @@ class OpenApiIT {
         return false;
     }
 
-    /** The template with each path parameter replaced by its documented example. */
-    private static String examplePath(String template, JsonNode op) {
-        Map<String, String> examples = new TreeMap<>();
-        List<JsonNode> parameters = new ArrayList<>();
-        doc.path("paths").path(template).path("parameters").forEach(p -> parameters.add(resolve(p)));
-        op.path("parameters").forEach(p -> parameters.add(resolve(p)));
-        for (JsonNode p : parameters) {
-            if (p.path("in").asText().equals("path")) {
-                assertThat(p.has("example"))
-                        .as(
-                                "%s documents an example for {%s}",
-                                template, p.path("name").asText())
-                        .isTrue();
-                examples.put(p.path("name").asText(), p.get("example").asText());
-            }
-        }
-        Matcher m = TEMPLATE_PARAM.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(examples.get(m.group(1))));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
-    /**
-     * Every operation by {@code METHOD /path}: the writes first, so that the reads after them answer with
-     * something in their lists (a command, a schedule, audit entries) for the schemas to be checked against.
-     */
-    private static Map<String, JsonNode> operations() {
-        List<String> order = List.of("POST", "PUT", "PATCH", "GET", "DELETE");
-        Map<String, JsonNode> out = new TreeMap<>(
-                java.util.Comparator.comparing((String op) -> order.indexOf(op.substring(0, op.indexOf(' '))))
-                        .thenComparing(op -> op));
-        doc.path("paths")
-                .fields()
-                .forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
-                    if (HTTP_METHODS.contains(op.getKey())) {
-                        out.put(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(), op.getValue());
-                    }
-                }));
-        return out;
+    private static ApiCall call(String method, String path, String token, String body) {
+        return ApiCall.bearer(system, method, path, token, body);
     }
 
     private static JsonNode resolve(JsonNode node) {
-        JsonNode resolved = node;
-        Set<String> seen = new HashSet<>();
-        while (resolved.has("$ref") && seen.add(resolved.get("$ref").asText())) {
-            resolved = doc.at(resolved.get("$ref").asText().substring(1));
-        }
-        return resolved;
+        return api.resolve(node);
     }
 
     private static Set<String> texts(JsonNode array) {
-        Set<String> out = new java.util.TreeSet<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    /** An answer; the body of an event stream is not read (it does not end), only its headers. */
-    private record Call(int status, java.net.http.HttpHeaders headers, String body) {}
-
-    private static Call call(String method, String path, String token, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(system.api(path)))
-                .timeout(Duration.ofSeconds(10))
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                boolean stream =
-                        response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
-                String text = stream ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                return new Call(response.statusCode(), response.headers(), text);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(method + " " + path + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ApiDocument.texts(array);
     }
 }

@@ -400,6 +400,24 @@ public final class TestSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * The sum of a series in {@code /metrics} (Prometheus text) over every sample whose labels include each of
+     * {@code labels} ({@code reason="other-vin"}); 0 when there is none.
+     */
+    public double metric(String series, String... labels) {
+        double sum = 0;
+        for (String line : get(null, "/metrics").body().split("\n")) {
+            if (!line.startsWith(series + "{") && !line.startsWith(series + " ")) {
+                continue;
+            }
+            String labelText = line.contains("{") ? line.substring(line.indexOf('{'), line.lastIndexOf('}') + 1) : "";
+            if (java.util.Arrays.stream(labels).allMatch(labelText::contains)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /** A single number from SQL, e.g. a count of stored rows. */
     public long count(String sql, Object... params) {
         try (Connection c = server.dataSource().getConnection();

@@ -139,6 +139,41 @@ class CoapGatewayIT {
     }
 
     @Test
+    void theCommandsOfAnotherCar_areForbidden_whetherOrNotThatCarIsLoggedIn() throws Exception {
+        String vin = gateway.newCar();
+        String away = gateway.newCar();
+        String present = gateway.newCar();
+        String token = login(vin);
+        login(present);
+        double before = gateway.counter("carlink.gateway.coap.refused", "reason", "other-vin");
+
+        CoapResponse ofCarAway = get(uri(away, "commands", token));
+        CoapResponse ofCarPresent = get(uri(present, "commands", token));
+        CoapResponse withoutToken = get(base + "/vehicles/" + away + "/commands");
+
+        assertThat(ofCarAway.getCode())
+                .as("the same answer for both: whether a car is connected cannot be probed")
+                .isEqualTo(ResponseCode.FORBIDDEN);
+        assertThat(ofCarPresent.getCode()).isEqualTo(ResponseCode.FORBIDDEN);
+        assertThat(ofCarAway.getResponseText())
+                .isEqualTo(ofCarPresent.getResponseText().replace(present, away));
+        assertThat(withoutToken.getCode()).isEqualTo(ResponseCode.UNAUTHORIZED);
+        assertThat(gateway.counter("carlink.gateway.coap.refused", "reason", "other-vin"))
+                .isEqualTo(before + 2);
+        assertThat(gateway.presenceOf(away)).as("nobody was made online").isEmpty();
+        assertThat(gateway.presenceOf(present)).isEmpty();
+    }
+
+    private static CoapResponse get(String uri) throws Exception {
+        org.eclipse.californium.core.CoapClient client = CoapTestClient.client(uri);
+        try {
+            return client.get();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
     void whenStorageCannotTakeIt_theCarIsToldToSendItAgainLater() throws Exception {
         String vin = gateway.newCar();
         String token = login(vin);

@@ -10,7 +10,8 @@ import org.eclipse.californium.core.server.resources.Resource;
 /**
  * {@code /v1/vehicles}: resolves {@code {vin}/...} without keeping a resource per VIN that anyone may name. The
  * message resources are shared (they read the VIN from the path); {@code commands} is the car's own observable
- * resource, which exists once the car logged in on this gateway.
+ * resource, which exists once the car logged in on this gateway (or spoke over DTLS). A request for the commands of a
+ * car without one is authorized like any other: 4.01 without a valid token, 4.03 for another car's.
  */
 final class VehiclesResource extends CoapResource {
 
@@ -26,7 +27,18 @@ final class VehiclesResource extends CoapResource {
         this.notLoggedIn = new CoapResource("commands") {
             @Override
             public void handleGET(CoapExchange exchange) {
-                requests.refuse(exchange, ResponseCode.UNAUTHORIZED, "not-logged-in", "log in first (POST /v1/auth)");
+                // authorized first: another car's commands are 4.03 whether or not that car is on this gateway, so
+                // the answer does not tell a car which others are connected
+                requests.authorize(exchange).ifPresent(vin -> cars.car(vin)
+                        .ifPresentOrElse(
+                                // a DTLS car's first request: its state exists now; answered, not yet observed
+                                car -> exchange.respond(CoapRequests.bytes(
+                                        ResponseCode.CONTENT, car.batch().toByteArray())),
+                                () -> requests.refuse(
+                                        exchange,
+                                        ResponseCode.UNAUTHORIZED,
+                                        "not-logged-in",
+                                        "log in first (POST /v1/auth)")));
             }
         };
     }
