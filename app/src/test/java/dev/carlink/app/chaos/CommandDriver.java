@@ -128,6 +128,12 @@ final class CommandDriver implements AutoCloseable {
                         reply.statusCode(),
                         request.vin,
                         reply.body());
+                long wait = reply.headers().firstValueAsLong("Retry-After").orElse(0);
+                if (wait > 0) {
+                    retries.incrementAndGet();
+                    sleep(Math.min(wait, 10) * 1000);
+                    continue;
+                }
             } catch (IOException e) {
                 log.info("command request failed [vin: {}, cause: {}]", request.vin, e.toString());
             } catch (InterruptedException e) {

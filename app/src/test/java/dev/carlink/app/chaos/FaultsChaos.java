@@ -54,8 +54,10 @@ class FaultsChaos {
 
     private static final Logger log = LoggerFactory.getLogger(FaultsChaos.class);
     private static final Path OUT = Path.of("target", "chaos");
+    /** The load: long enough to run on past the longest fault (the schedule's wait can keep CMDRS down a minute). */
     private static final ChaosFleet.Shape SHAPE =
-            new ChaosFleet.Shape(100, 500, Duration.ofSeconds(50), 6, Duration.ofMillis(700));
+            new ChaosFleet.Shape(100, 500, Duration.ofSeconds(100), 6, Duration.ofMillis(2500));
+
     private static final Duration PATIENCE = Duration.ofSeconds(150);
     private static final ChaosTable table = new ChaosTable(OUT.resolve("results.md"));
 
@@ -99,14 +101,14 @@ class FaultsChaos {
     void commandServiceRestarted_withCommandsInEveryOpenStateAndAScheduleDue_endsEachWithAReason() throws Exception {
         try (TestSystem system = TestSystem.start(c -> c.withResultTimeout(Duration.ofSeconds(60)))) {
             OpenCommands open = new OpenCommands(system);
+            open.setUp();
+            Instant due = open.scheduleDueSoon();
             run(
                     system,
                     "CMDRS",
-                    "command-service restarted, down 8 s, commands open and a schedule due",
+                    "command-service restarted (down 8 s or until a schedule's start has passed), commands open",
                     system::mqttUri,
                     fleet -> {
-                        open.setUp();
-                        Instant due = open.scheduleDueSoon();
                         Instant t0 = Instant.now();
                         // down across the schedule's start
                         Duration down = Duration.ofMillis(
