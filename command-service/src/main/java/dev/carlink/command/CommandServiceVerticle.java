@@ -3,6 +3,7 @@ package dev.carlink.command;
 import dev.carlink.command.account.AccountService;
 import dev.carlink.command.account.PasswordHasher;
 import dev.carlink.command.bus.VehicleBusHandlers;
+import dev.carlink.command.consent.FatigueConsentService;
 import dev.carlink.command.event.VehicleEventService;
 import dev.carlink.command.http.ApiRouter;
 import dev.carlink.command.lifecycle.CloudPreconditions;
@@ -54,6 +55,7 @@ public final class CommandServiceVerticle extends VerticleBase {
     private long erasureTimer = -1;
     private OwnerDataService ownerData;
     private MessageConsumer<Buffer> revocations;
+    private MessageConsumer<Buffer> consentQueries;
 
     public CommandServiceVerticle(
             DataSource dataSource, CommandServiceConfig config, PrometheusMeterRegistry metrics, Clock clock) {
@@ -133,6 +135,8 @@ public final class CommandServiceVerticle extends VerticleBase {
                 })
                 .onFailure(e -> log.warn(
                         "pending erasures could not be read, retrying next round [cause: {}]", e.getMessage())));
+        FatigueConsentService fatigueConsents = new FatigueConsentService(vertx, db);
+        consentQueries = fatigueConsents.serve();
         ApiRouter.Services services = new ApiRouter.Services(
                 accounts,
                 vehicles,
@@ -145,13 +149,15 @@ public final class CommandServiceVerticle extends VerticleBase {
                 clock,
                 config.rateLimits(),
                 schedules,
-                ownerData);
+                ownerData,
+                fatigueConsents);
         return signingKeys
                 .ensureActive()
                 .compose(v -> accounts.bootstrap(config.bootstrapUsers()))
                 .compose(v -> vehicles.markAllOffline())
                 .compose(v -> busHandlers.register())
                 .compose(v -> revocations.completion())
+                .compose(v -> consentQueries.completion())
                 .compose(v -> rules.start())
                 .compose(v -> vertx.createHttpServer(options)
                         .requestHandler(ApiRouter.create(vertx, services))
@@ -169,6 +175,9 @@ public final class CommandServiceVerticle extends VerticleBase {
         vertx.cancelTimer(erasureTimer);
         if (revocations != null) {
             revocations.unregister();
+        }
+        if (consentQueries != null) {
+            consentQueries.unregister();
         }
         Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
         if (rules != null) {

@@ -60,6 +60,19 @@ public final class BusAddress {
      */
     public static final String VEHICLE_REVOKED = "carlink.vehicle.revoked";
 
+    /**
+     * Publish {@code FatigueConsent} once an owner's choice about the fatigue service is committed: every telemetry
+     * instance updates its consent view, and on an opt-out deletes the car's stored driver-monitoring values. Sent by
+     * the command-service.
+     */
+    public static final String FATIGUE_CONSENT_CHANGED = "carlink.fatigue.consent-changed";
+
+    /**
+     * Request {@code FatigueConsentQuery}, reply {@code FatigueConsents}: every car opted in to the fatigue service;
+     * failure 503 when it could not be read. Served by the command-service.
+     */
+    public static final String FATIGUE_CONSENT_QUERY = "carlink.fatigue.consent.query";
+
     /** Request {@code VehicleEventIngest}; empty reply once stored. Served by the command-service. */
     public static final String VEHICLE_EVENT_INGEST = "carlink.vehicle.events.ingest";
 

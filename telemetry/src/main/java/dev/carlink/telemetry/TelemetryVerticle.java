@@ -1,12 +1,15 @@
 package dev.carlink.telemetry;
 
 import dev.carlink.proto.BusAddress;
+import dev.carlink.telemetry.consent.ConsentView;
+import dev.carlink.telemetry.consent.FatigueConsentHandler;
 import dev.carlink.telemetry.erase.EraseHandler;
 import dev.carlink.telemetry.ingest.IngestHandler;
 import dev.carlink.telemetry.query.FleetHandler;
 import dev.carlink.telemetry.query.QueryHandler;
 import dev.carlink.telemetry.query.SeriesHandler;
 import dev.carlink.telemetry.series.BucketQueries;
+import dev.carlink.telemetry.series.DriverMonitoringErasure;
 import dev.carlink.telemetry.series.SeriesConfig;
 import dev.carlink.telemetry.series.SeriesDialect;
 import dev.carlink.telemetry.series.SeriesJobs;
@@ -14,6 +17,7 @@ import dev.carlink.telemetry.series.SeriesStorage;
 import dev.carlink.telemetry.series.VehicleErasure;
 import dev.carlink.telemetry.store.FleetQueries;
 import dev.carlink.telemetry.store.TelemetryRepository;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -31,7 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The telemetry module on the event bus: ingest ({@link BusAddress#TELEMETRY_INGEST}), latest state
  * ({@link BusAddress#TELEMETRY_QUERY_LATEST}), history ({@link BusAddress#TELEMETRY_QUERY_HISTORY}) and
- * erasure ({@link BusAddress#TELEMETRY_ERASE}) consumers, and the {@link BusAddress#TELEMETRY_STATE_CHANGED} publications. Lifecycle only: the work
+ * erasure ({@link BusAddress#TELEMETRY_ERASE}) consumers, the fatigue consent view ({@link
+ * BusAddress#FATIGUE_CONSENT_CHANGED}, {@link BusAddress#FATIGUE_CONSENT_QUERY}: driver-monitoring signals are stored
+ * only for consented cars), and the {@link BusAddress#TELEMETRY_STATE_CHANGED} publications. Lifecycle only: the work
  * is done by the handlers it registers.
  *
  * <p>Deploy one instance per Vert.x (it owns one writer thread). The schema must be migrated first
@@ -57,6 +63,7 @@ public final class TelemetryVerticle extends VerticleBase {
     private WorkerExecutor storageThread;
     private IngestHandler ingest;
     private SeriesJobs jobs;
+    private FatigueConsentHandler consentHandler;
 
     /** With the default retention and rollup settings ({@link SeriesConfig#defaults()}). */
     public TelemetryVerticle(DataSource dataSource, TelemetryConfig config, MeterRegistry registry, Clock clock) {
@@ -96,7 +103,25 @@ public final class TelemetryVerticle extends VerticleBase {
     private Future<?> register(SeriesStorage storage) {
         SeriesDialect dialect = storage.dialect();
         TelemetryRepository repository = new TelemetryRepository(dataSource, dialect);
-        ingest = new IngestHandler(vertx, writerThread, repository, config, series.rawRetention(), registry, clock);
+        ConsentView consents = new ConsentView();
+        Counter withheld = Counter.builder("carlink.telemetry.driver-monitoring.withheld")
+                .description("samples stored without their driver-monitoring signals: the car is not consented")
+                .register(registry);
+        ingest = new IngestHandler(
+                vertx, writerThread, repository, config, series.rawRetention(), registry, clock, sample -> {
+                    TelemetrySample admitted = consents.admit(sample);
+                    if (admitted != sample) {
+                        withheld.increment();
+                    }
+                    return admitted;
+                });
+        consentHandler = new FatigueConsentHandler(
+                vertx,
+                consents,
+                writerThread,
+                storageThread,
+                new DriverMonitoringErasure(dataSource, dialect),
+                registry);
         QueryHandler query = new QueryHandler(queryThreads, repository, config);
         SeriesHandler seriesQueries =
                 new SeriesHandler(queryThreads, new BucketQueries(dataSource, dialect, series, clock));
@@ -116,6 +141,7 @@ public final class TelemetryVerticle extends VerticleBase {
         for (MessageConsumer<Object> consumer : consumers) {
             registered.add(consumer.completion());
         }
+        registered.add(consentHandler.start());
         return Future.all(registered)
                 .onSuccess(done -> log.info(
                         "telemetry started [storage: {}, batchMaxSize: {}, batchMaxDelay: {}, maxPending: {},"
@@ -135,6 +161,9 @@ public final class TelemetryVerticle extends VerticleBase {
             jobs.stop();
         }
         List<Future<Void>> unregistered = new ArrayList<>();
+        if (consentHandler != null) {
+            unregistered.add(consentHandler.stop());
+        }
         for (MessageConsumer<Object> consumer : consumers) {
             unregistered.add(consumer.unregister());
         }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.MessageLite;
+import dev.carlink.proto.BusAddress;
+import dev.carlink.proto.bus.v1.FatigueConsent;
+import dev.carlink.proto.bus.v1.FatigueConsents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -75,5 +78,26 @@ final class BusTestSupport {
 
     static double pending(MeterRegistry meters) {
         return meters.get("carlink.telemetry.pending").gauge().value();
+    }
+
+    /**
+     * Answers the telemetry module's fatigue consent query as the command-service would, with {@code vins} opted in,
+     * and waits until the module has loaded it: their driver-monitoring signals are then stored.
+     */
+    static void consentTo(Vertx vertx, MeterRegistry meters, String... vins) {
+        FatigueConsents.Builder consents = FatigueConsents.newBuilder().setAsOfVersion(vins.length);
+        for (int i = 0; i < vins.length; i++) {
+            consents.addOptedIn(
+                    FatigueConsent.newBuilder().setVin(vins[i]).setOptedIn(true).setVersion(i + 1));
+        }
+        byte[] reply = consents.build().toByteArray();
+        join(vertx.eventBus()
+                .<Buffer>consumer(BusAddress.FATIGUE_CONSENT_QUERY, message -> message.reply(Buffer.buffer(reply)))
+                .completion());
+        await().atMost(TIMEOUT)
+                .until(() -> meters.get("carlink.telemetry.fatigue-consent.cars")
+                                .gauge()
+                                .value()
+                        == vins.length);
     }
 }

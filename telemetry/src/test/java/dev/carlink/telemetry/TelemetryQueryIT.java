@@ -45,8 +45,10 @@ class TelemetryQueryIT {
         vertx = Vertx.vertx();
         TelemetryConfig config =
                 new TelemetryConfig(500, Duration.ofMillis(20), 1_000, HISTORY_MAX_LIMIT, Duration.ofMinutes(5));
-        join(vertx.deployVerticle(
-                new TelemetryVerticle(db.pool(), config, new SimpleMeterRegistry(), Clock.systemUTC())));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        join(vertx.deployVerticle(new TelemetryVerticle(db.pool(), config, meters, Clock.systemUTC())));
+        // the samples carry driver-monitoring signals, stored only for a car opted in to the fatigue service
+        BusTestSupport.consentTo(vertx, meters, Samples.VIN);
         base = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         receivedAt = base.plusSeconds(30).plusMillis(7);
         written = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.carlink.command.http;
 
 import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.account.AccountService;
+import dev.carlink.command.consent.FatigueConsentService;
 import dev.carlink.command.lifecycle.CommandService;
 import dev.carlink.command.privacy.OwnerDataService;
 import dev.carlink.command.schedule.ScheduleService;
@@ -45,7 +46,8 @@ public final class ApiRouter {
             Clock clock,
             CommandServiceConfig.RateLimits rateLimits,
             ScheduleService schedules,
-            OwnerDataService ownerData) {}
+            OwnerDataService ownerData,
+            FatigueConsentService fatigueConsents) {}
 
     public static Router create(Vertx vertx, Services s) {
         Router root = Router.router(vertx);
@@ -99,7 +101,7 @@ public final class ApiRouter {
         new CommandRoutes(auth, s.commands(), new RateLimiter(s.clock()), s.rateLimits(), s.metrics()).mount(api);
         new ScheduleRoutes(auth, s.schedules(), s.clock()).mount(api);
         new TaskRoutes(vertx, s.tasks()).mount(api);
-        new ServiceRoutes(auth, s.db(), s.tasks()).mount(api);
+        new ServiceRoutes(auth, s.db(), s.tasks(), s.fatigueConsents()).mount(api);
         new AccountDataRoutes(s.ownerData(), s.telemetry(), accountRoutes.throttle(), s.metrics(), s.clock())
                 .mount(api);
         new FleetRoutes(s.telemetry(), s.clock()).mount(api);

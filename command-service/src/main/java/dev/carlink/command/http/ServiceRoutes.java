@@ -1,6 +1,7 @@
 package dev.carlink.command.http;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.carlink.command.consent.FatigueConsentService;
 import dev.carlink.command.lifecycle.FieldError;
 import dev.carlink.command.lifecycle.Json;
 import dev.carlink.command.rules.OwnerAlerts;
@@ -29,11 +30,13 @@ final class ServiceRoutes {
     private final BearerAuth auth;
     private final Db db;
     private final TaskService tasks;
+    private final FatigueConsentService fatigueConsents;
 
-    ServiceRoutes(BearerAuth auth, Db db, TaskService tasks) {
+    ServiceRoutes(BearerAuth auth, Db db, TaskService tasks, FatigueConsentService fatigueConsents) {
         this.auth = auth;
         this.db = db;
         this.tasks = tasks;
+        this.fatigueConsents = fatigueConsents;
     }
 
     void mount(Router api) {
@@ -219,15 +222,8 @@ final class ServiceRoutes {
     }
 
     private void fatigueService(RoutingContext ctx) {
-        auth.whenReadable(ctx, vin -> db.read(c -> {
-                    try (PreparedStatement ps =
-                            c.prepareStatement("SELECT fatigue_opt_in FROM command.vehicles WHERE vin = ?")) {
-                        ps.setString(1, vin);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            return rs.next() && rs.getBoolean(1);
-                        }
-                    }
-                })
+        auth.whenReadable(ctx, vin -> fatigueConsents
+                .optedIn(vin)
                 .onSuccess(in -> Responses.json(ctx, 200, new JsonObject().put("optedIn", in)))
                 .onFailure(ctx::fail));
     }
@@ -250,28 +246,8 @@ final class ServiceRoutes {
             Problem.badField(ctx, e.field(), e.getMessage().substring(e.field().length() + 2));
             return;
         }
-        auth.whenCommandable(ctx, vin -> db.tx(c -> {
-                    try (PreparedStatement ps =
-                            c.prepareStatement("UPDATE command.vehicles SET fatigue_opt_in = ? WHERE vin = ?")) {
-                        ps.setBoolean(1, in);
-                        ps.setString(2, vin);
-                        ps.executeUpdate();
-                    }
-                    if (!in) {
-                        // opting out ends the service: what it kept about the driver goes with it
-                        try (PreparedStatement ps = c.prepareStatement(
-                                "DELETE FROM command.vehicle_events WHERE vin = ? AND kind = 'fatigue_alert'")) {
-                            ps.setString(1, vin);
-                            ps.executeUpdate();
-                        }
-                        try (PreparedStatement ps = c.prepareStatement(
-                                "DELETE FROM command.rule_state WHERE vin = ? AND rule = 'fatigue'")) {
-                            ps.setString(1, vin);
-                            ps.executeUpdate();
-                        }
-                    }
-                    return in;
-                })
+        auth.whenCommandable(ctx, vin -> fatigueConsents
+                .choose(vin, in)
                 .onSuccess(done -> Responses.json(ctx, 200, new JsonObject().put("optedIn", done)))
                 .onFailure(ctx::fail));
     }

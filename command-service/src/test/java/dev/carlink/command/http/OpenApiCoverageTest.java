@@ -53,7 +53,8 @@ class OpenApiCoverageTest {
     void document_listsExactlyTheRoutesOfTheRouter() {
         // given the router as the server builds it; its handlers only store what they are given until a request
         Router router = ApiRouter.create(
-                vertx, new ApiRouter.Services(null, null, null, null, null, null, null, null, null, null, null, null));
+                vertx,
+                new ApiRouter.Services(null, null, null, null, null, null, null, null, null, null, null, null, null));
 
         // when
         Set<String> routed = routes(router);

@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,7 @@ final class BatchingWriter {
     private final TelemetryRepository repository;
     private final IngestMetrics metrics;
     private final Consumer<TelemetrySample> stateAdvanced;
+    private final UnaryOperator<TelemetrySample> admit;
     private final IngestBatcher<Pending> batcher;
 
     private long timerId = -1;
@@ -79,6 +81,8 @@ final class BatchingWriter {
      * @param writerThread a worker executor with one thread
      * @param stateAdvanced called on the event loop, after the commit, for each car whose latest state
      *     moved forward, with the sample that is now its latest state
+     * @param admit what of a sample may be stored, applied on the writer thread when its batch is written (so that
+     *     work queued on that thread after a consent change is ordered after every batch admitted before it)
      */
     BatchingWriter(
             Vertx vertx,
@@ -86,12 +90,14 @@ final class BatchingWriter {
             TelemetryRepository repository,
             TelemetryConfig config,
             IngestMetrics metrics,
-            Consumer<TelemetrySample> stateAdvanced) {
+            Consumer<TelemetrySample> stateAdvanced,
+            UnaryOperator<TelemetrySample> admit) {
         this.vertx = vertx;
         this.writerThread = writerThread;
         this.repository = repository;
         this.metrics = metrics;
         this.stateAdvanced = stateAdvanced;
+        this.admit = admit;
         this.batcher = new IngestBatcher<>(
                 config.batchMaxSize(),
                 Math.min(TelemetryConfig.BATCH_SIZE_CEILING, config.batchMaxSize() * MERGE_FACTOR),
@@ -178,7 +184,11 @@ final class BatchingWriter {
         writerThread
                 .executeBlocking(
                         () -> {
-                            BatchPlan plan = BatchPlan.of(samples);
+                            List<TelemetrySample> admitted = new ArrayList<>(samples.size());
+                            for (TelemetrySample sample : samples) {
+                                admitted.add(admit.apply(sample));
+                            }
+                            BatchPlan plan = BatchPlan.of(admitted);
                             long start = System.nanoTime();
                             StoreResult result = repository.store(plan.distinct(), plan.newestPerVin());
                             metrics.commitTook(System.nanoTime() - start, samples.size());

@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,8 @@ public final class IngestHandler {
     /**
      * @param writerThread a worker executor with one thread: every batch is written there, in order
      * @param maxAge samples older than this are refused: the raw retention
+     * @param admit what of a valid sample may be stored (driver-monitoring signals only with consent), applied on
+     *     the writer thread
      */
     public IngestHandler(
             Vertx vertx,
@@ -50,12 +53,13 @@ public final class IngestHandler {
             TelemetryConfig config,
             Duration maxAge,
             MeterRegistry registry,
-            Clock clock) {
+            Clock clock,
+            UnaryOperator<TelemetrySample> admit) {
         this.vertx = vertx;
         this.clock = clock;
         this.codec = new IngestCodec(new TelemetryValidator(config.maxFutureSkew(), maxAge));
         this.metrics = new IngestMetrics(registry);
-        this.writer = new BatchingWriter(vertx, writerThread, repository, config, metrics, this::publishState);
+        this.writer = new BatchingWriter(vertx, writerThread, repository, config, metrics, this::publishState, admit);
     }
 
     /** Handles one {@code TelemetryIngest} request. */
