@@ -315,11 +315,11 @@ class FaultsChaos {
             awaitStatus(commandPaths.get("SENT"), "SENT");
         }
 
-        /** A one-time A/C schedule for a connected car whose start falls within the next two minutes. */
+        /** A one-time A/C schedule whose start falls within the next two minutes, for the cloud to run. */
         Instant scheduleDueSoon() throws Exception {
-            MqttCar car = car(system.enrollCar("CMDRS000000000005", "alice"), 1);
-            car.connect().get(30, TimeUnit.SECONDS);
-            system.awaitState(alice, car.vin());
+            // on the car that ignores what it is sent: it never takes the schedule, so the cloud's scheduler, not
+            // the car, decides the occurrence, and the command it fires waits until the car works again
+            MqttCar car = unanswered;
             TestSystem.Reply created = system.post(
                     alice,
                     "/api/v1/vehicles/" + car.vin() + "/schedules",
@@ -380,18 +380,7 @@ class FaultsChaos {
                                                     ? ""
                                                     : " " + c.getString("reasonCode")));
                         });
-                        TestSystem.Reply fires = system.get(alice, schedulePath + "/fires");
-                        var list = fires.status() == 200 ? fires.json().getJsonArray("fires") : null;
-                        finals.put(
-                                "schedule due",
-                                list == null || list.isEmpty()
-                                        ? "UNREAD"
-                                        : list.getJsonObject(0).getString("outcome")
-                                                + (list.getJsonObject(0).getString("reason") == null
-                                                        ? ""
-                                                        : " "
-                                                                + list.getJsonObject(0)
-                                                                        .getString("reason")));
+                        finals.put("schedule due", fire());
                         return finals.values().stream()
                                 .noneMatch(s -> s.startsWith("QUEUED")
                                         || s.startsWith("SENT")
@@ -401,6 +390,24 @@ class FaultsChaos {
                     });
             cars.forEach(MqttCar::close);
             return finals;
+        }
+
+        /** The schedule's occurrence as decided, and for one the cloud fired, its command's state. */
+        private String fire() {
+            TestSystem.Reply fires = system.get(alice, schedulePath + "/fires");
+            if (fires.status() != 200 || fires.json().getJsonArray("fires").isEmpty()) {
+                return "UNREAD";
+            }
+            JsonObject fire = fires.json().getJsonArray("fires").getJsonObject(0);
+            String decided = fire.getString("outcome")
+                    + (fire.getString("reason") == null ? "" : " " + fire.getString("reason"));
+            if (fire.getString("commandId") == null) {
+                return decided;
+            }
+            JsonObject command = system.get(
+                            alice, "/api/v1/vehicles/" + unanswered.vin() + "/commands/" + fire.getString("commandId"))
+                    .json();
+            return command.getString("status") + " (" + decided + ", late " + fire.getValue("lateSeconds") + " s)";
         }
 
         private void awaitStatus(String path, String status) {
