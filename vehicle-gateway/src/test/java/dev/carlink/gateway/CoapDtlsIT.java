@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.carlink.gateway.coap.CoapGatewayVerticle;
 import dev.carlink.proto.VehicleKeys;
+import dev.carlink.proto.bus.v1.PresenceChange;
 import dev.carlink.proto.v1.Command;
 import dev.carlink.proto.v1.CommandBatch;
 import dev.carlink.proto.v1.SignedCommand;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.californium.core.CoapClient;
@@ -81,6 +83,63 @@ class CoapDtlsIT {
                     .as("no password check for a DTLS car")
                     .isEmpty();
             assertThat(gateway.dtlsPskRequests).as("one handshake").containsExactly(vin);
+        } finally {
+            car.shutdown();
+        }
+    }
+
+    @Test
+    void aCarsFirstRequest_aGetOfItsCommands_isAnsweredWithItsBatch_withoutLoginAndWithoutAnObservation()
+            throws Exception {
+        // given a car the gateway has never heard from
+        String vin = gateway.newCar();
+        CoapClient car = CoapTestClient.dtlsClient(uri(coap.actualDtlsPort(), vin, "commands"), vin, key(vin));
+        double refusedBefore = gateway.counter("carlink.gateway.coap.refused", "reason", "not-logged-in");
+        try {
+            // when its very first request is a plain GET of its commands
+            CoapResponse answer = car.get();
+
+            // then it gets its batch (nothing sent to it yet), not "log in first": over DTLS there is no login
+            assertThat(answer.getCode()).as(answer.getResponseText()).isEqualTo(ResponseCode.CONTENT);
+            assertThat(answer.getOptions().getContentFormat()).isEqualTo(MediaTypeRegistry.APPLICATION_OCTET_STREAM);
+            assertThat(CommandBatch.parseFrom(answer.getPayload()).getCommandsList())
+                    .isEmpty();
+            assertThat(answer.getOptions().hasObserve())
+                    .as("a plain GET observes nothing")
+                    .isFalse();
+            assertThat(gateway.authRequests).as("no password check").isEmpty();
+            assertThat(gateway.counter("carlink.gateway.coap.refused", "reason", "not-logged-in"))
+                    .isEqualTo(refusedBefore);
+            // and, not observing, the car is not online: commands wait for it
+            await().during(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(gateway.presenceOf(vin)).isEmpty());
+        } finally {
+            car.shutdown();
+        }
+    }
+
+    @Test
+    void aCarsFirstRequest_anObservationOfItsCommands_isRegistered_andBringsItsCommands() throws Exception {
+        // given a car the gateway has never heard from
+        String vin = gateway.newCar();
+        CoapClient car = CoapTestClient.dtlsClient(uri(coap.actualDtlsPort(), vin, "commands"), vin, key(vin));
+        List<CommandBatch> seen = new CopyOnWriteArrayList<>();
+        try {
+            // when its very first request observes its commands
+            CoapObserveRelation relation = CoapTestClient.observeBatches(car, seen);
+
+            // then the observation is registered: the car is online, and a command reaches it by notification
+            await().untilAsserted(() -> assertThat(gateway.presenceOf(vin))
+                    .extracting(PresenceChange::getOnline)
+                    .containsExactly(true));
+            assertThat(seen).first().satisfies(batch -> assertThat(batch.getCommandsList())
+                    .isEmpty());
+            assertThat(relation.isCanceled()).as("observed").isFalse();
+            Command command = Fixtures.climateStart(vin);
+            GatewayHarness.await(gateway.deliver(vin, command));
+            await().untilAsserted(
+                            () -> assertThat(ids(seen.get(seen.size() - 1))).containsExactly(command.getId()));
+            relation.proactiveCancel();
         } finally {
             car.shutdown();
         }

@@ -123,6 +123,7 @@ public final class CoapGatewayVerticle extends VerticleBase {
                     californium.set(UdpConfig.UDP_RECEIVE_BUFFER_SIZE, UDP_BUFFER_BYTES);
                     californium.set(UdpConfig.UDP_SEND_BUFFER_SIZE, UDP_BUFFER_BYTES);
                     server = new CoapServer(californium);
+                    server.setMessageDeliverer(new DtlsCarDeliverer(server.getRoot(), californium, requests));
                     if (config.enabled()) {
                         endpoint = new CoapEndpoint.Builder()
                                 .setConfiguration(californium)

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
@@ -37,6 +38,21 @@ final class CoapRequests {
     /** The car's state, made on its first login or DTLS request. */
     CoapCar newCar(String vin) {
         return newCar.apply(vin);
+    }
+
+    /**
+     * Before a request is routed: a car speaking over DTLS for its own VIN gets its state now, as {@link #authorize}
+     * would give it (the handshake authenticated the car), so that its first request already finds the car's own
+     * resources; above all, a first GET observing {@code commands} registers with the car's observable resource.
+     * Any other request is left to {@link #authorize}.
+     */
+    void admitDtlsCar(Request request) {
+        if (request.getSourceContext().getPeerIdentity() instanceof PreSharedKeyIdentity psk) {
+            List<String> path = request.getOptions().getUriPath();
+            if (path.size() > 2 && path.get(2).equals(psk.getIdentity())) {
+                cars.secured(psk.getIdentity(), this::newCar);
+            }
+        }
     }
 
     /**

@@ -10,8 +10,9 @@ import org.eclipse.californium.core.server.resources.Resource;
 /**
  * {@code /v1/vehicles}: resolves {@code {vin}/...} without keeping a resource per VIN that anyone may name. The
  * message resources are shared (they read the VIN from the path); {@code commands} is the car's own observable
- * resource, which exists once the car logged in on this gateway (or spoke over DTLS). A request for the commands of a
- * car without one is authorized like any other: 4.01 without a valid token, 4.03 for another car's.
+ * resource, which exists once the car logged in on this gateway, and for a car speaking over DTLS from its first
+ * request on ({@link DtlsCarDeliverer}). A request for the commands of a car without one is authorized like any
+ * other: 4.01 without a valid token, 4.03 for another car's.
  */
 final class VehiclesResource extends CoapResource {
 
@@ -31,7 +32,8 @@ final class VehiclesResource extends CoapResource {
                 // the answer does not tell a car which others are connected
                 requests.authorize(exchange).ifPresent(vin -> cars.car(vin)
                         .ifPresentOrElse(
-                                // a DTLS car's first request: its state exists now; answered, not yet observed
+                                // a DTLS car's state is made before routing (DtlsCarDeliverer); one that was
+                                // made only now (revoked and swept in between) is answered, and observed next time
                                 car -> exchange.respond(CoapRequests.bytes(
                                         ResponseCode.CONTENT, car.batch().toByteArray())),
                                 () -> requests.refuse(
