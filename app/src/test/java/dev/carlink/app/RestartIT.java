@@ -168,4 +168,37 @@ class RestartIT {
                         + "('QUEUED', 'SENT', 'DELIVERED', 'IN_PROGRESS')"))
                 .isZero();
     }
+
+    @Test
+    void commandServiceRestartedAlone_keepsTheCarsItsGatewayHoldsOnline_andTurnsTheOnesThatLeftOffline()
+            throws Exception {
+        VehicleCredentials stayingCredentials = system.enrollCar("SMCAR000000000811", "alice");
+        VehicleCredentials leavingCredentials = system.enrollCar("SMCAR000000000812", "alice");
+        try (MqttCar staying = car(stayingCredentials, 1);
+                MqttCar leaving = car(leavingCredentials, 1)) {
+            staying.connect().get(30, TimeUnit.SECONDS);
+            leaving.connect().get(30, TimeUnit.SECONDS);
+            awaitOnline(stayingCredentials.vin());
+            awaitOnline(leavingCredentials.vin());
+
+            // when: the command-service alone restarts (gateway and telemetry run on), and one car leaves meanwhile
+            system.restartCommandService(Duration.ofSeconds(2), () -> leaving.close());
+
+            // then: once the gateways were asked who is connected, the car still connected is online (it was
+            // called offline by every restart before), the one that left is offline, and a command reaches the
+            // one still there without it reconnecting
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(online(leavingCredentials.vin()))
+                    .isFalse());
+            await().during(Duration.ofSeconds(7))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> online(stayingCredentials.vin()));
+            String id = request(stayingCredentials.vin(), new JsonObject().put("type", "CLIMATE_STOP"));
+            awaitStatus(stayingCredentials.vin(), id, "SUCCEEDED");
+            assertThat(staying.car().executedCommandIds()).containsExactly(id);
+        }
+    }
+
+    private boolean online(String vin) {
+        return system.get(alice, "/api/v1/vehicles/" + vin).json().getBoolean("online", false);
+    }
 }

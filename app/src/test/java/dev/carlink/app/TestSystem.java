@@ -126,6 +126,11 @@ public final class TestSystem implements AutoCloseable {
      * a new one on the same port after {@code down}: the gateway and telemetry keep running meanwhile.
      */
     public void restartCommandService(Duration down) throws InterruptedException {
+        restartCommandService(down, () -> {});
+    }
+
+    /** The same, running {@code meanwhile} while the command-service is down. */
+    public void restartCommandService(Duration down, Runnable meanwhile) throws InterruptedException {
         int httpPort = httpPort();
         VertxInternal vertx = (VertxInternal) server.vertx();
         String id = vertx.deploymentManager().deployments().stream()
@@ -136,6 +141,7 @@ public final class TestSystem implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("no command-service is deployed"));
         fixedHttpPort = httpPort; // the server object still points at the old command-service
         await(vertx.undeploy(id));
+        meanwhile.run();
         Thread.sleep(down.toMillis());
         await(vertx.deployVerticle(new dev.carlink.command.CommandServiceVerticle(
                 server.dataSource(), config.command().withHttp("127.0.0.1", httpPort), server.metrics(), clock)));

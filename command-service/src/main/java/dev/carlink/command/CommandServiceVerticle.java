@@ -21,6 +21,7 @@ import dev.carlink.command.state.TelemetryClient;
 import dev.carlink.command.store.Db;
 import dev.carlink.command.task.TaskService;
 import dev.carlink.command.vehicle.VehicleService;
+import dev.carlink.proto.BusAddress;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -50,7 +51,12 @@ public final class CommandServiceVerticle extends VerticleBase {
     private HttpServer server;
     private VehicleBusHandlers busHandlers;
     private ServiceRules rules;
+    private VehicleService vehicles;
+    /** How long gateways have to announce their cars again after a command-service starts. */
+    static final java.time.Duration PRESENCE_RESYNC_WINDOW = java.time.Duration.ofSeconds(5);
+
     private long sweepTimer = -1;
+    private long resyncTimer = -1;
     private long scheduleTimer = -1;
     private long erasureTimer = -1;
     private OwnerDataService ownerData;
@@ -71,7 +77,7 @@ public final class CommandServiceVerticle extends VerticleBase {
         PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations());
         AccountService accounts = new AccountService(db, hasher, config.tokenTtl(), clock);
         SigningKeys signingKeys = new SigningKeys(db, clock);
-        VehicleService vehicles = new VehicleService(db, signingKeys, hasher, clock);
+        vehicles = new VehicleService(db, signingKeys, hasher, clock);
         TelemetryClient telemetry = new TelemetryClient(vertx, config.deliveryTimeout());
         CommandService commands = new CommandService(
                 vertx,
@@ -154,8 +160,8 @@ public final class CommandServiceVerticle extends VerticleBase {
         return signingKeys
                 .ensureActive()
                 .compose(v -> accounts.bootstrap(config.bootstrapUsers()))
-                .compose(v -> vehicles.markAllOffline())
                 .compose(v -> busHandlers.register())
+                .compose(v -> resyncPresence())
                 .compose(v -> revocations.completion())
                 .compose(v -> consentQueries.completion())
                 .compose(v -> rules.start())
@@ -173,6 +179,7 @@ public final class CommandServiceVerticle extends VerticleBase {
         vertx.cancelTimer(sweepTimer);
         vertx.cancelTimer(scheduleTimer);
         vertx.cancelTimer(erasureTimer);
+        vertx.cancelTimer(resyncTimer);
         if (revocations != null) {
             revocations.unregister();
         }
@@ -184,6 +191,26 @@ public final class CommandServiceVerticle extends VerticleBase {
             closing = closing.compose(v -> rules.stop());
         }
         return closing.compose(v -> busHandlers == null ? Future.succeededFuture() : busHandlers.unregister());
+    }
+
+    /**
+     * Asks every gateway who is connected instead of assuming: a command-service that restarts alone (or one of
+     * several) must not call the cars its gateways still hold offline. Cars nobody announces within {@link
+     * #PRESENCE_RESYNC_WINDOW} are offline; until then the registry keeps what it recorded.
+     */
+    private Future<Void> resyncPresence() {
+        vehicles.beginPresenceResync();
+        vertx.eventBus().publish(BusAddress.GATEWAY_PRESENCE_RESYNC, io.vertx.core.buffer.Buffer.buffer());
+        resyncTimer = vertx.setTimer(PRESENCE_RESYNC_WINDOW.toMillis(), id -> vehicles.finishPresenceResync()
+                .onSuccess(gone -> {
+                    log.info("presence resync done [cars no gateway holds, now offline: {}]", gone.size());
+                    gone.forEach(vin -> {
+                        rules.onPresence(vin, false);
+                        vertx.eventBus().publish(VehicleService.PRESENCE_ADDRESS, vin);
+                    });
+                })
+                .onFailure(e -> log.warn("presence resync not finished [cause: {}]", e.getMessage())));
+        return Future.succeededFuture();
     }
 
     /** The bound HTTP port, after start. */

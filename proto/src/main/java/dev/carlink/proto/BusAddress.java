@@ -61,6 +61,13 @@ public final class BusAddress {
     public static final String VEHICLE_REVOKED = "carlink.vehicle.revoked";
 
     /**
+     * Publish (empty body) when a command-service starts: every gateway answers by publishing a {@code
+     * PresenceChange} with {@code resync} set on {@link #VEHICLE_PRESENCE} for each car connected to it, so the
+     * registry learns who is still connected instead of guessing. Cars nobody re-announces are then offline.
+     */
+    public static final String GATEWAY_PRESENCE_RESYNC = "carlink.gateway.presence.resync";
+
+    /**
      * Publish {@code FatigueConsent} once an owner's choice about the fatigue service is committed: every telemetry
      * instance updates its consent view, and on an opt-out deletes the car's stored driver-monitoring values. Sent by
      * the command-service.

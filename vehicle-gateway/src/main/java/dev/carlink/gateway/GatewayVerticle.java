@@ -39,6 +39,7 @@ public final class GatewayVerticle extends VerticleBase {
     private LoginThrottle throttle;
     private io.vertx.core.eventbus.MessageConsumer<io.vertx.core.buffer.Buffer> takeovers;
     private io.vertx.core.eventbus.MessageConsumer<io.vertx.core.buffer.Buffer> revocations;
+    private io.vertx.core.eventbus.MessageConsumer<io.vertx.core.buffer.Buffer> resyncs;
     private long sweepTimer = -1;
 
     /** How often expired sessions and stale login failures are forgotten. */
@@ -77,6 +78,7 @@ public final class GatewayVerticle extends VerticleBase {
                 config.gatewayId());
         takeovers = connects.listenForTakeovers();
         revocations = connects.listenForRevocations();
+        resyncs = connects.listenForPresenceResync();
         server = MqttServer.create(vertx, options)
                 .endpointHandler(connects)
                 .exceptionHandler(error -> log.debug("mqtt connection error [error: {}]", error.toString()));
@@ -100,7 +102,12 @@ public final class GatewayVerticle extends VerticleBase {
                             tls.certificateDescription(),
                             config.tls().clientCa().isPresent()));
         }
-        return Future.all(server.listen(), tlsListening, takeovers.completion(), revocations.completion())
+        return Future.all(
+                        server.listen(),
+                        tlsListening,
+                        takeovers.completion(),
+                        revocations.completion(),
+                        resyncs.completion())
                 .onSuccess(bound -> log.info(
                         "mqtt gateway listening [gateway: {}, host: {}, port: {}, maxMessageSize: {}, busTimeout: {}, "
                                 + "limits: {}]",
@@ -144,6 +151,7 @@ public final class GatewayVerticle extends VerticleBase {
         vertx.cancelTimer(sweepTimer);
         takeovers.unregister();
         revocations.unregister();
+        resyncs.unregister();
         sessions.disconnectAll();
         Future<Void> tlsClosed = tlsServer == null ? Future.succeededFuture() : tlsServer.close();
         return Future.all(server.close(), tlsClosed).onComplete(closed -> {

@@ -173,14 +173,18 @@ public final class VehicleBusHandlers {
     private Future<Buffer> presence(PresenceChange change) {
         Instant at = Instant.ofEpochMilli(change.getAtMs());
         String protocol = change.getProtocol().isEmpty() ? null : change.getProtocol();
-        return vehicles.updatePresence(change.getVin(), change.getOnline(), protocol, at)
+        return vehicles.updatePresence(change.getVin(), change.getOnline(), protocol, at, change.getResync())
                 .compose(applied -> {
-                    log.info(
-                            "vehicle {} [vin: {}, protocol: {}, reason: {}]",
-                            change.getOnline() ? "online" : "offline",
-                            change.getVin(),
-                            change.getProtocol(),
-                            change.getReason());
+                    if (change.getResync()) {
+                        log.debug("vehicle still online [vin: {}, protocol: {}]", change.getVin(), protocol);
+                    } else {
+                        log.info(
+                                "vehicle {} [vin: {}, protocol: {}, reason: {}]",
+                                change.getOnline() ? "online" : "offline",
+                                change.getVin(),
+                                change.getProtocol(),
+                                change.getReason());
+                    }
                     if (applied) {
                         presenceListener.accept(change.getVin(), change.getOnline());
                     }

@@ -95,20 +95,26 @@ final class VehicleRepository {
         }
     }
 
-    /** Applies a presence change unless a newer one was already applied. */
-    boolean updatePresence(Connection c, String vin, boolean online, String protocol, Instant at) throws SQLException {
+    /**
+     * Applies a presence change unless a newer one was already applied. A {@code resync} (a session that began
+     * earlier, announced again) keeps the recorded connection time unless none is recorded.
+     */
+    boolean updatePresence(Connection c, String vin, boolean online, String protocol, Instant at, boolean resync)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE command.vehicles SET online = ?, last_seen_at = ?, "
                 + "protocol = COALESCE(?, protocol), presence_changed = ?, "
-                + "connected_at = CASE WHEN ? THEN ? ELSE connected_at END "
+                + "connected_at = CASE WHEN ? AND (NOT ? OR NOT online OR connected_at IS NULL) THEN ? "
+                + "ELSE connected_at END "
                 + "WHERE vin = ? AND (presence_changed IS NULL OR presence_changed <= ?)")) {
             ps.setBoolean(1, online);
             ps.setTimestamp(2, Timestamp.from(at));
             ps.setString(3, protocol);
             ps.setTimestamp(4, Timestamp.from(at));
             ps.setBoolean(5, online);
-            ps.setTimestamp(6, Timestamp.from(at));
-            ps.setString(7, vin);
-            ps.setTimestamp(8, Timestamp.from(at));
+            ps.setBoolean(6, resync);
+            ps.setTimestamp(7, Timestamp.from(at));
+            ps.setString(8, vin);
+            ps.setTimestamp(9, Timestamp.from(at));
             return ps.executeUpdate() == 1;
         }
     }
@@ -128,12 +134,23 @@ final class VehicleRepository {
         }
     }
 
-    /** Marks every vehicle offline: at start no gateway session of a previous run survives. */
-    int markAllOffline(Connection c, Instant at) throws SQLException {
+    /**
+     * Marks offline every vehicle recorded online that no gateway announced (online or offline) since a presence
+     * resync began; returns their VINs.
+     */
+    List<String> markOfflineExcept(Connection c, java.util.Set<String> announced, Instant at) throws SQLException {
         try (PreparedStatement ps =
-                c.prepareStatement("UPDATE command.vehicles SET online = false, presence_changed = ? WHERE online")) {
+                c.prepareStatement("UPDATE command.vehicles SET online = false, presence_changed = ? "
+                        + "WHERE online AND NOT (vin = ANY (?)) RETURNING vin")) {
             ps.setTimestamp(1, Timestamp.from(at));
-            return ps.executeUpdate();
+            ps.setArray(2, c.createArrayOf("text", announced.toArray()));
+            List<String> vins = new ArrayList<>();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    vins.add(rs.getString(1));
+                }
+            }
+            return vins;
         }
     }
 

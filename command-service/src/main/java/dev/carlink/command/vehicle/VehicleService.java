@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,9 @@ public final class VehicleService {
      * that car may have changed: it connected, went away or announced its sleep.
      */
     public static final String PRESENCE_ADDRESS = "carlink.vehicles.presence-changed";
+
+    /** The cars announced since a presence resync began; null when none is running. */
+    private volatile Set<String> announced;
 
     /**
      * Outcome of enrollment or secret rotation; the secret is shown once and never stored in clear. {@code
@@ -205,11 +210,32 @@ public final class VehicleService {
         return repository.recordSleep(c, vin, since, checkInBy);
     }
 
-    public Future<Boolean> updatePresence(String vin, boolean online, String protocol, Instant at) {
-        return db.tx(c -> repository.updatePresence(c, vin, online, protocol, at));
+    public Future<Boolean> updatePresence(String vin, boolean online, String protocol, Instant at, boolean resync) {
+        Set<String> seen = announced;
+        if (seen != null) {
+            seen.add(vin);
+        }
+        return db.tx(c -> repository.updatePresence(c, vin, online, protocol, at, resync));
     }
 
-    public Future<Integer> markAllOffline() {
-        return db.tx(c -> repository.markAllOffline(c, clock.instant()));
+    /**
+     * Starts learning who is connected: from now on every presence announcement is remembered until {@link
+     * #finishPresenceResync()}. The caller then asks the gateways to announce their cars again.
+     */
+    public void beginPresenceResync() {
+        announced = ConcurrentHashMap.newKeySet();
+    }
+
+    /**
+     * Ends a resync: a car recorded online that no gateway announced since it began is offline (its gateway went
+     * away with the previous run, or it left unheard). Returns the VINs it marked offline.
+     */
+    public Future<List<String>> finishPresenceResync() {
+        Set<String> seen = announced;
+        announced = null;
+        if (seen == null) {
+            return Future.succeededFuture(List.of());
+        }
+        return db.tx(c -> repository.markOfflineExcept(c, Set.copyOf(seen), clock.instant()));
     }
 }

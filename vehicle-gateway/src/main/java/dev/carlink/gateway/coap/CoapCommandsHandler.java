@@ -136,8 +136,31 @@ final class CoapCommandsHandler {
         message.reply(Buffer.buffer(receipt.toByteArray()));
     }
 
+    /** A command-service asked who is connected: announces again each car observing its commands. */
+    void resync(java.util.Collection<CoapCar> cars) {
+        int announced = 0;
+        for (CoapCar car : cars) {
+            if (car.online()) {
+                bus.publish(
+                        BusAddress.VEHICLE_PRESENCE,
+                        Buffer.buffer(change(car, true, "").toBuilder()
+                                .setResync(true)
+                                .build()
+                                .toByteArray()));
+                announced++;
+            }
+        }
+        log.info("coap presence resync answered [cars online here: {}]", announced);
+    }
+
     private void presence(CoapCar car, boolean online, String reason) {
-        PresenceChange change = PresenceChange.newBuilder()
+        bus.publish(
+                BusAddress.VEHICLE_PRESENCE,
+                Buffer.buffer(change(car, online, reason).toByteArray()));
+    }
+
+    private PresenceChange change(CoapCar car, boolean online, String reason) {
+        return PresenceChange.newBuilder()
                 .setVin(car.vin())
                 .setOnline(online)
                 .setAtMs(clock.millis())
@@ -145,6 +168,5 @@ final class CoapCommandsHandler {
                 .setRemoteAddress(car.remoteAddress())
                 .setReason(reason)
                 .build();
-        bus.publish(BusAddress.VEHICLE_PRESENCE, Buffer.buffer(change.toByteArray()));
     }
 }

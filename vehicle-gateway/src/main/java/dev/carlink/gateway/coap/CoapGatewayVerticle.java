@@ -87,6 +87,8 @@ public final class CoapGatewayVerticle extends VerticleBase {
                 log.debug("ignored a malformed VehicleRevoked");
             }
         });
+        bus.<io.vertx.core.buffer.Buffer>consumer(
+                BusAddress.GATEWAY_PRESENCE_RESYNC, message -> commands.resync(cars.cars()));
         commands.timers(vertx);
         CoapRequests requests = new CoapRequests(cars, metrics);
         requests.carFactory(vin -> {

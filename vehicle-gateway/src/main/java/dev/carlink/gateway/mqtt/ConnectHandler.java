@@ -42,6 +42,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private final MqttProperties connAckProperties;
     private final PublishHandler publishes;
     private final SubscribeHandler subscriptions;
+    private final PresenceReporter presence;
     private final CommandDeliveryHandler commands;
     private final DisconnectHandler disconnects;
     private final MqttLimits limits;
@@ -74,7 +75,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         this.throttle = throttle;
         this.busOptions = new DeliveryOptions().setSendTimeout(busTimeout.toMillis());
         this.connAckProperties = connAckProperties(maxMessageSize, limits);
-        PresenceReporter presence = new PresenceReporter(vertx.eventBus(), clock);
+        this.presence = new PresenceReporter(vertx.eventBus(), clock);
         this.publishes = new PublishHandler(vertx, metrics, clock, busOptions, limits);
         this.commands = new CommandDeliveryHandler(vertx.eventBus(), metrics, clock);
         this.subscriptions = new SubscribeHandler(sessions, commands, presence, metrics);
@@ -179,6 +180,23 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
      * Listens for cars whose credentials were revoked (unenrolled, e.g. their owner deleted the account): this
      * gateway's connection of such a car is closed and its kept session discarded.
      */
+    /**
+     * Answers a command-service that (re)started and asks who is connected: each car that is online here (its
+     * commands subscription in place) is announced again.
+     */
+    public MessageConsumer<Buffer> listenForPresenceResync() {
+        return vertx.eventBus().<Buffer>consumer(BusAddress.GATEWAY_PRESENCE_RESYNC, message -> {
+            int announced = 0;
+            for (VehicleSession session : sessions.all()) {
+                if (session.announcedOnline()) {
+                    presence.stillOnline(session);
+                    announced++;
+                }
+            }
+            log.info("presence resync answered [cars online here: {}]", announced);
+        });
+    }
+
     public MessageConsumer<Buffer> listenForRevocations() {
         return vertx.eventBus().<Buffer>consumer(BusAddress.VEHICLE_REVOKED, message -> {
             VehicleRevoked revoked;

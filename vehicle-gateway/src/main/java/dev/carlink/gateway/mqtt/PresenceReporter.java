@@ -19,15 +19,20 @@ final class PresenceReporter {
 
     /** The car is reachable for commands through {@code session}. */
     void online(VehicleSession session) {
-        publish(session, true, "");
+        publish(session, true, "", false);
+    }
+
+    /** The car is still reachable through {@code session}, which began earlier (an answer to a resync). */
+    void stillOnline(VehicleSession session) {
+        publish(session, true, "", true);
     }
 
     /** The car is no longer reachable for commands. */
     void offline(VehicleSession session, String reason) {
-        publish(session, false, reason);
+        publish(session, false, reason, false);
     }
 
-    private void publish(VehicleSession session, boolean online, String reason) {
+    private void publish(VehicleSession session, boolean online, String reason, boolean resync) {
         PresenceChange change = PresenceChange.newBuilder()
                 .setVin(session.vin())
                 .setOnline(online)
@@ -35,6 +40,7 @@ final class PresenceReporter {
                 .setProtocol(session.protocol().label())
                 .setRemoteAddress(session.remoteAddress())
                 .setReason(reason)
+                .setResync(resync)
                 .build();
         eventBus.publish(BusAddress.VEHICLE_PRESENCE, Buffer.buffer(change.toByteArray()));
     }

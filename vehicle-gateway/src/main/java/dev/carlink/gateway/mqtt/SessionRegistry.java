@@ -31,6 +31,11 @@ public final class SessionRegistry {
         return saved.expire(nowMs);
     }
 
+    /** Every car's current session on this gateway. */
+    java.util.List<VehicleSession> all() {
+        return java.util.List.copyOf(sessions.values());
+    }
+
     /** The car's session on this gateway, if it has one. */
     Optional<VehicleSession> current(String vin) {
         return Optional.ofNullable(sessions.get(vin));
