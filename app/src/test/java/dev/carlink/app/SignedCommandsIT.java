@@ -8,9 +8,13 @@ import dev.carlink.proto.BusAddress;
 import dev.carlink.proto.CommandSignatures;
 import dev.carlink.proto.v1.ClimateStop;
 import dev.carlink.proto.v1.Command;
+import dev.carlink.proto.v1.CommandOutcome;
+import dev.carlink.proto.v1.CommandResult;
 import dev.carlink.proto.v1.ReasonCode;
 import dev.carlink.proto.v1.SignedCommand;
 import dev.carlink.proto.v1.SigningKey;
+import dev.carlink.proto.v1.SterilizationPhase;
+import dev.carlink.proto.v1.SterilizationStart;
 import dev.carlink.simulator.VehicleCredentials;
 import dev.carlink.simulator.car.CarConfig;
 import dev.carlink.simulator.car.SimulatedCar;
@@ -19,9 +23,12 @@ import dev.carlink.simulator.mqtt.MqttCarConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -193,5 +200,114 @@ class SignedCommandsIT {
                 .filter(k -> k.getString("keyId").equals(keyId))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    @Test
+    void everyAttack_deliveredThroughTheGateway_isRefusedByTheCarWithItsFaultCode_andNothingRuns() throws Exception {
+        // given: two of alice's cars, each having run one genuine command an attacker on the path captured
+        VehicleCredentials target = system.enrollCar("SMCAR000000000705", "alice");
+        VehicleCredentials other = system.enrollCar("SMCAR000000000706", "alice");
+        try (MqttCar car = connect(target, Clock.systemUTC());
+                MqttCar otherCar = connect(other, Clock.systemUTC())) {
+            String genuineId = stopClimate(target.vin()).getString("id");
+            assertThat(settled(target.vin(), genuineId).getString("status")).isEqualTo("SUCCEEDED");
+            SignedCommand genuine = car.lastAcceptedCommand().orElseThrow();
+            String otherId = stopClimate(other.vin()).getString("id");
+            assertThat(settled(other.vin(), otherId).getString("status")).isEqualTo("SUCCEEDED");
+            SignedCommand forAnotherCar = otherCar.lastAcceptedCommand().orElseThrow();
+            Command sterilize = Command.newBuilder()
+                    .setVin(target.vin())
+                    .setCounter(2_000_000)
+                    .setValidUntilMs(System.currentTimeMillis() + 30_000)
+                    .setSterilizationStart(SterilizationStart.newBuilder()
+                            .setTargetTemperatureC(60)
+                            .setHoldS(900)
+                            .setVentilateS(300)
+                            .setChecklistConfirmed(true))
+                    .build();
+            KeyPair attacker = CommandSignatures.newKeyPair();
+            String backendKeyId =
+                    target.signingKeys().get(target.signingKeys().size() - 1).getKeyId();
+            Command changed = Command.parseFrom(genuine.getCommand()).toBuilder()
+                    .setId(UUID.randomUUID().toString())
+                    .build();
+            Map<String, SignedCommand> attacks = new LinkedHashMap<>();
+            attacks.put("for another car", forAnotherCar);
+            attacks.put(
+                    "downgraded to unsigned",
+                    SignedCommand.newBuilder()
+                            .setCommand(withId(sterilize).toByteString())
+                            .build());
+            attacks.put("signed with the attacker's own key", signed(withId(sterilize), attacker, "attacker-key"));
+            attacks.put("forged under the backend's key id", signed(withId(sterilize), attacker, backendKeyId));
+            attacks.put(
+                    "tampered",
+                    genuine.toBuilder().setCommand(changed.toByteString()).build());
+            Map<String, ReasonCode> expected = Map.of(
+                    "for another car", ReasonCode.REASON_CODE_WRONG_VIN,
+                    "downgraded to unsigned", ReasonCode.REASON_CODE_SIGNATURE_MISSING,
+                    "signed with the attacker's own key", ReasonCode.REASON_CODE_UNKNOWN_SIGNING_KEY,
+                    "forged under the backend's key id", ReasonCode.REASON_CODE_SIGNATURE_INVALID,
+                    "tampered", ReasonCode.REASON_CODE_SIGNATURE_INVALID);
+
+            List<String> gatewayRefused = new java.util.ArrayList<>();
+            for (Map.Entry<String, SignedCommand> attack : attacks.entrySet()) {
+                // when: delivered to the car through the gateway, as if the backend had sent it; what the gateway
+                // itself refuses (no signature, another car's VIN) reaches the car from the network path instead
+                String id = Command.parseFrom(attack.getValue().getCommand()).getId();
+                try {
+                    system.server
+                            .vertx()
+                            .eventBus()
+                            .request(
+                                    BusAddress.commandDelivery(target.vin()),
+                                    Buffer.buffer(attack.getValue().toByteArray()))
+                            .await();
+                } catch (io.vertx.core.eventbus.ReplyException refused) {
+                    gatewayRefused.add(attack.getKey());
+                    car.deliverAsIfReceived(attack.getValue().toByteArray());
+                }
+
+                // then: refused with its fault code
+                await().atMost(PATIENCE)
+                        .untilAsserted(() -> assertThat(car.verifier().refusalOf(id))
+                                .as(attack.getKey())
+                                .contains(expected.get(attack.getKey())));
+            }
+            assertThat(gatewayRefused).containsExactly("for another car", "downgraded to unsigned");
+            // when: the captured genuine command is replayed as it is (within its 30 s validity it cannot be told
+            // from an MQTT redelivery, so the car answers it from its memory; after that it is SIGNATURE_EXPIRED,
+            // and a used counter under another id is REPLAYED, see CommandVerifierTest)
+            system.server
+                    .vertx()
+                    .eventBus()
+                    .request(BusAddress.commandDelivery(target.vin()), Buffer.buffer(genuine.toByteArray()))
+                    .await();
+            // then: nothing ran but the one genuine command, once, and no cabin was heated
+            await().during(Duration.ofSeconds(2))
+                    .atMost(PATIENCE)
+                    .until(() -> car.car().results().stream()
+                                    .filter(r -> r.getStatus() == CommandOutcome.COMMAND_OUTCOME_SUCCEEDED)
+                                    .count()
+                            == 1);
+            assertThat(car.car().results().stream()
+                            .filter(r -> r.getStatus() == CommandOutcome.COMMAND_OUTCOME_SUCCEEDED)
+                            .map(CommandResult::getCommandId))
+                    .containsExactly(genuineId);
+            assertThat(car.car().sterilizationPhase()).isEqualTo(SterilizationPhase.STERILIZATION_PHASE_IDLE);
+        }
+    }
+
+    private static Command withId(Command command) {
+        return command.toBuilder().setId(UUID.randomUUID().toString()).build();
+    }
+
+    private static SignedCommand signed(Command command, KeyPair key, String keyId) {
+        byte[] bytes = command.toByteArray();
+        return SignedCommand.newBuilder()
+                .setCommand(ByteString.copyFrom(bytes))
+                .setKeyId(keyId)
+                .setSignature(ByteString.copyFrom(CommandSignatures.sign(key.getPrivate(), bytes)))
+                .build();
     }
 }

@@ -343,6 +343,8 @@ class TelemetryIngestIT {
     void stateChanged_isPublishedAfterTheCommitForEachCarThatAdvanced() {
         // given
         deploy(new TelemetryConfig(500, Duration.ofMillis(100), 1_000, 100, Duration.ofMinutes(5)));
+        // the full sample carries driver-monitoring signals, stored only for a car opted in to the fatigue service
+        BusTestSupport.consentTo(vertx, meters, Samples.vin(2));
         Telemetry carOneOld = Samples.minimal(1, base.toEpochMilli()).build();
         Telemetry carOneNew = Samples.minimal(2, base.toEpochMilli() + 1_000).build();
         Telemetry carTwo = Samples.full(1, base.toEpochMilli());
