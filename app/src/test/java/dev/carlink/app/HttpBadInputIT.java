@@ -2,6 +2,11 @@ package dev.carlink.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -259,5 +264,81 @@ class HttpBadInputIT {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().getString("database")).isEqualTo("UP");
+    }
+
+    /**
+     * Sends {@code request} as raw bytes (what java.net.http refuses to send) and returns the whole answer as text:
+     * status line, headers, body.
+     */
+    private static String raw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", system.httpPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void assertProblem(String answer, int status) {
+        assertThat(answer).startsWith("HTTP/1.1 " + status + " ");
+        assertThat(answer).containsIgnoringCase("Content-Type: application/problem+json");
+        assertThat(answer).contains("\"status\":" + status).contains("\"title\":").contains("\"detail\":");
+    }
+
+    @Test
+    void badPercentEncodingInPathOrQuery_is400Problem() throws IOException {
+        assertProblem(raw("GET /api/v1/vehicles/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400);
+        assertProblem(raw("GET /api/v1/tasks?limit=%&x=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400);
+    }
+
+    @Test
+    void formOrMultipartBody_is415Problem_evenOnAGet() throws IOException {
+        assertProblem(
+                raw("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=b"),
+                415);
+        assertProblem(
+                raw("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 2\r\n\r\n{}"),
+                415);
+    }
+
+    @Test
+    void badChunkSize_is400Problem_andNothingStored() throws IOException {
+        long before = commands();
+
+        String answer = raw("POST /api/v1/vehicles/" + ALICE_CAR + "/commands HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer " + alice + "\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+
+        assertProblem(answer, 400);
+        assertThat(commands()).isEqualTo(before);
+    }
+
+    @Test
+    void requestHttpCannotParse_isProblem_400_414_or_431() throws IOException {
+        assertProblem(raw("GET /health HTTP/1.1\r\nHost: x\r\nBad Header: v\r\n\r\n"), 400);
+        assertProblem(raw("GET /health?q=" + "q".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414);
+        assertProblem(raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(10_000) + "\r\n\r\n"), 431);
+    }
+
+    @Test
+    void clientLeavingMidBody_isCounted_notAnError() throws IOException {
+        double before = rejected("client_closed");
+
+        raw("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100\r\n\r\n{\"username\":");
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(rejected("client_closed")).isGreaterThan(before));
+    }
+
+    private static double rejected(String reason) {
+        String prefix = "carlink_http_rejected_total{reason=\"" + reason + "\"}";
+        return system.get(null, "/metrics").body().lines()
+                .filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }

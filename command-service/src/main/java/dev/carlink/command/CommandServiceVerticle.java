@@ -135,6 +135,7 @@ public final class CommandServiceVerticle extends VerticleBase {
                 .compose(v -> busHandlers.register())
                 .compose(v -> rules.start())
                 .compose(v -> vertx.createHttpServer(options)
+                        .invalidRequestHandler(ApiRouter::invalidRequest)
                         .requestHandler(ApiRouter.create(vertx, services))
                         .listen())
                 .onSuccess(s -> {
