@@ -118,8 +118,8 @@ public final class ApiRouter {
     }
 
     /**
-     * Answers 400 when the path or the query is not valid percent-encoding. Vert.x would otherwise throw while
-     * matching the first route with a path, log it at ERROR and answer a bare 400.
+     * Answers 400 when the path or the query is not valid percent-encoding (Vert.x would otherwise throw while
+     * matching the first route with a path, log it at ERROR and answer a bare 400), or holds an encoded NUL.
      */
     private static void readableTarget(RoutingContext ctx) {
         try {
@@ -127,6 +127,11 @@ public final class ApiRouter {
             ctx.request().params();
         } catch (IllegalArgumentException e) {
             Problem.send(ctx, 400, "Invalid request", "the request target is not valid percent-encoding");
+            return;
+        }
+        // PostgreSQL cannot take U+0000 in text: a path or query value holding it is bad input, not a server error
+        if (ctx.request().uri().toLowerCase(java.util.Locale.ROOT).contains("%00")) {
+            Problem.send(ctx, 400, "Invalid request", "the request target must not contain NUL (%00)");
             return;
         }
         ctx.next();
