@@ -61,6 +61,15 @@ final class FuzzSupport {
                 : String.join(System.lineSeparator() + "      ", Arrays.copyOf(lines, 10)) + " ...";
     }
 
+    /** Live threads by name, digits blanked ({@code vert.x-worker-thread-#}): what a thread count is made of. */
+    static java.util.Map<String, Long> threadsByName() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        t -> t.getName().replaceAll("[0-9]+", "#"),
+                        java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
+    }
+
     /** Prints a run's summary and writes it to {@code file}. */
     static void writeSummary(Path file, String text) {
         try {

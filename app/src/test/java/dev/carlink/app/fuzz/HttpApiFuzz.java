@@ -41,6 +41,7 @@ class HttpApiFuzz {
 
     private static final String NOT_ENROLLED = "SMCAR000000009999";
     private static final long PROGRESS_EVERY_S = 10;
+    private static final int WARM_UP_ROUNDS = 25;
     private static final long HEAP_EVERY_S = 30;
     /**
      * The legitimate owner commands once a second, more than the default 10 a minute per car: the run allows 120 a
@@ -84,8 +85,17 @@ class HttpApiFuzz {
 
             try (LogWatch logs = new LogWatch(List.of(BOB_CAR));
                     ResourceWatch resources = new ResourceWatch()) {
-                owner.round();
+                // warm-up: bounded pools make a thread per task until they are full (Vert.x's worker and internal
+                // blocking pools of 20, behind the API and the static files; the telemetry queries' 4), which is
+                // not growth
+                for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+                    owner.round();
+                    system.get(null, "/app/");
+                    system.get(null, "/console/");
+                    system.get(bob, "/api/v1/vehicles/" + BOB_CAR + "/telemetry?bucket=auto");
+                }
                 progress(heapLine(resources.sampleAfterFullGc("start")));
+                Map<String, Long> threadsAtStart = FuzzSupport.threadsByName();
 
                 // when: the fuzzer runs its budget, the legitimate owner all along
                 ScheduledExecutorService watch = Executors.newScheduledThreadPool(2, daemon("fuzz-watch"));
@@ -115,6 +125,7 @@ class HttpApiFuzz {
                 Map<String, Long> expected = new LinkedHashMap<>(before);
                 expected.put(Invariants.BOB_COMMANDS, before.get(Invariants.BOB_COMMANDS) + owner.commands.get());
                 progress(heapLine(resources.sampleAfterFullGc("end")));
+                progress("threads by name, start -> end: " + threadDiff(threadsAtStart, FuzzSupport.threadsByName()));
 
                 HttpFuzzReport report = new HttpFuzzReport(
                         settings,
@@ -182,6 +193,15 @@ class HttpApiFuzz {
                 .as("log events with an exception that escaped carlink's handlers (which: " + HttpFuzzReport.FILE + ")")
                 .isZero();
         softly.assertAll();
+    }
+
+    private static String threadDiff(Map<String, Long> start, Map<String, Long> end) {
+        java.util.Set<String> names = new java.util.TreeSet<>(start.keySet());
+        names.addAll(end.keySet());
+        return names.stream()
+                .filter(n -> !start.getOrDefault(n, 0L).equals(end.getOrDefault(n, 0L)))
+                .map(n -> n + " " + start.getOrDefault(n, 0L) + " -> " + end.getOrDefault(n, 0L))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static String progressLine(long startedNanos, HttpFuzzer fuzzer, HttpLegitOwner owner, ResourceWatch r) {
