@@ -2,6 +2,11 @@ package dev.carlink.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -259,5 +264,141 @@ class HttpBadInputIT {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().getString("database")).isEqualTo("UP");
+    }
+
+    /**
+     * Sends {@code request} as raw bytes (what java.net.http refuses to send) and returns the whole answer as text:
+     * status line, headers, body.
+     */
+    private static String raw(String request) throws IOException {
+        return raw(request, false);
+    }
+
+    /** The same; {@code leave}: the client hangs up right after sending, without waiting for the answer. */
+    private static String raw(String request, boolean leave) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", system.httpPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            if (leave) {
+                return "";
+            }
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void assertProblem(String answer, int status) {
+        assertThat(answer).startsWith("HTTP/1.").contains(" " + status + " ");
+        assertThat(answer).containsIgnoringCase("Content-Type: application/problem+json");
+        assertThat(answer)
+                .contains("\"status\":" + status)
+                .contains("\"title\":")
+                .contains("\"detail\":");
+    }
+
+    @Test
+    void badPercentEncodingInPathOrQuery_is400Problem() throws IOException {
+        assertProblem(raw("GET /api/v1/vehicles/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400);
+        assertProblem(raw("GET /api/v1/tasks?limit=%&x=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400);
+    }
+
+    @Test
+    void formOrMultipartBody_is415Problem_evenOnAGet() throws IOException {
+        assertProblem(
+                raw("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=b"),
+                415);
+        assertProblem(
+                raw("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 2\r\n\r\n{}"),
+                415);
+    }
+
+    @Test
+    void badChunkSize_isCountedAsUnreadable_notAnError_andNothingStored() throws IOException {
+        long before = commands();
+        double unreadable = rejected("unreadable_body");
+
+        String answer = raw("POST /api/v1/vehicles/" + ALICE_CAR + "/commands HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\nAuthorization: Bearer " + alice + "\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+
+        // Netty closes the connection on the broken chunk, often before the 400 is written; either is fine
+        if (!answer.isEmpty()) {
+            assertProblem(answer, 400);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rejected("unreadable_body"))
+                .isGreaterThan(unreadable));
+        assertThat(commands()).isEqualTo(before);
+    }
+
+    @Test
+    void requestHttpCannotParse_isProblem_400_414_or_431() throws IOException {
+        assertProblem(raw("GET /health HTTP/1.1\r\nHost: x\r\nBad Header: v\r\nConnection: close\r\n\r\n"), 400);
+        assertProblem(raw("GET /health?q=" + "q".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414);
+        assertProblem(raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(10_000) + "\r\n\r\n"), 431);
+    }
+
+    @Test
+    void clientLeavingMidBody_isCounted_notAnError() throws IOException {
+        double before = rejected("client_closed");
+
+        raw(
+                "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 100\r\n\r\n{\"username\":",
+                true);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rejected("client_closed"))
+                .isGreaterThan(before));
+    }
+
+    @Test
+    void nulInABodyString_is400NamingTheField_andNothingEnrolled() {
+        String staff = system.login("staff");
+        long before = system.count("SELECT count(*) FROM command.vehicles");
+
+        TestSystem.Reply reply = system.post(
+                staff, "/api/v1/admin/vehicles", "{\"vin\":\"SMCAR000000000199\",\"owner\":\"alice\\u0000\"}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().getString("field")).isEqualTo("owner");
+        assertThat(system.count("SELECT count(*) FROM command.vehicles")).isEqualTo(before);
+    }
+
+    @Test
+    void nulInThePath_is400Problem() throws IOException {
+        String staff = system.login("admin");
+
+        assertProblem(
+                raw("POST /api/v1/admin/signing-keys/k%00/retire HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        + "Authorization: Bearer " + staff + "\r\nContent-Length: 0\r\n\r\n"),
+                400);
+    }
+
+    @Test
+    void unknownCharsetOfAJsonBody_isReadAsUtf8() throws IOException {
+        String answer = raw("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Content-Type: application/json; charset=nonsense\r\nContent-Length: 37\r\n\r\n"
+                + "{\"username\":\"nobody\",\"password\":\"xy\"}");
+
+        assertProblem(answer, 401);
+    }
+
+    @Test
+    void historyBeyondYear9999_is400NamingTheField() {
+        TestSystem.Reply reply =
+                system.get(alice, "/api/v1/vehicles/" + ALICE_CAR + "/telemetry?to=%2B999999999-12-31T23:59:59Z");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().getString("field")).isEqualTo("to");
+    }
+
+    private static double rejected(String reason) {
+        String prefix = "carlink_http_rejected_total{reason=\"" + reason + "\"}";
+        return system.get(null, "/metrics")
+                .body()
+                .lines()
+                .filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }

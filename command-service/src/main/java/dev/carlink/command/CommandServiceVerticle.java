@@ -166,6 +166,7 @@ public final class CommandServiceVerticle extends VerticleBase {
                 .compose(v -> consentQueries.completion())
                 .compose(v -> rules.start())
                 .compose(v -> vertx.createHttpServer(options)
+                        .invalidRequestHandler(ApiRouter::invalidRequest)
                         .requestHandler(ApiRouter.create(vertx, services))
                         .listen())
                 .onSuccess(s -> {

@@ -1,11 +1,8 @@
 package dev.carlink.app.fuzz;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import static dev.carlink.app.fuzz.FuzzSupport.line;
+
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -186,52 +183,16 @@ record FuzzReport(
                 metrics.entrySet().stream()
                         .map(e -> String.format(Locale.ROOT, "%s %,.0f", e.getKey(), e.getValue()))
                         .collect(Collectors.joining(", ")));
-        line(
-                out,
-                "log while fuzzing: %,d ERROR, %,d WARN; %,d with an exception that escaped carlink's code into a"
-                        + " library; %,d more on the test's own client threads",
-                logs.errors.get(),
-                logs.warnings.get(),
-                logs.escapedFromCarlink.get(),
-                logs.fromTestClients.get());
-        List<LogWatch.Group> groups = logs.groups().values().stream()
-                .sorted(Comparator.comparingLong((LogWatch.Group g) -> g.count.get())
-                        .reversed())
-                .toList();
-        groups.forEach(g -> line(out, "  %,8d %-5s %s", g.count.get(), g.level, g.summary));
-        if (!groups.isEmpty()) {
-            line(out, "first occurrence of each:");
-            groups.stream().limit(15).forEach(g -> line(out, "  %s", indent(g.first)));
-        }
+        FuzzSupport.logSection(out, logs);
         return out.toString();
     }
 
-    /** Prints the summary and writes it to target/fuzz/summary.txt. */
     private double dedupEntries() {
         return metrics.getOrDefault("carlink_gateway_coap_dedup_size", 0.0);
     }
 
+    /** Prints the summary and writes it to target/fuzz/summary.txt. */
     void write() {
-        String text = text();
-        try {
-            Files.createDirectories(FILE.getParent());
-            Files.writeString(FILE, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        System.out.println();
-        System.out.println(text);
-        System.out.println("written: " + FILE.toAbsolutePath());
-    }
-
-    private static String indent(String text) {
-        String[] lines = text.split("\\R");
-        return lines.length <= 10
-                ? String.join(System.lineSeparator() + "      ", lines)
-                : String.join(System.lineSeparator() + "      ", Arrays.copyOf(lines, 10)) + " ...";
-    }
-
-    private static void line(StringBuilder out, String format, Object... args) {
-        out.append(String.format(Locale.ROOT, format, args)).append(System.lineSeparator());
+        FuzzSupport.writeSummary(FILE, text());
     }
 }

@@ -1,5 +1,9 @@
 package dev.carlink.app.fuzz;
 
+import static dev.carlink.app.fuzz.FuzzSupport.daemon;
+import static dev.carlink.app.fuzz.FuzzSupport.heapLine;
+import static dev.carlink.app.fuzz.FuzzSupport.metric;
+import static dev.carlink.app.fuzz.FuzzSupport.progress;
 import static org.awaitility.Awaitility.await;
 
 import dev.carlink.app.TestSystem;
@@ -19,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
@@ -341,17 +344,6 @@ class GatewayFuzz {
         }
     }
 
-    /** Sums a metric's series in the Prometheus text of /metrics (all its tags). */
-    private static double metric(TestSystem system, String name) {
-        double sum = 0;
-        for (String line : system.get(null, "/metrics").body().split("\n")) {
-            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
-    }
-
     /** The kernel's count of UDP datagrams dropped for a full receive buffer (Linux), or -1. */
     private static long udpReceiveBufferErrors() {
         try {
@@ -384,27 +376,5 @@ class GatewayFuzz {
                 legit.stream().mapToInt(c -> c.problems.size()).sum(),
                 resources.heapNowMb(),
                 resources.load());
-    }
-
-    private static String heapLine(ResourceWatch.Sample s) {
-        return String.format(
-                Locale.ROOT,
-                "%4d s  %s: heap after a collection %,d MB, %d threads",
-                s.second(),
-                s.label(),
-                s.heapMb(),
-                s.threads());
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    private static void progress(String line) {
-        System.out.println("[fuzz] " + line);
     }
 }

@@ -12,8 +12,12 @@ import dev.carlink.command.store.Db;
 import dev.carlink.command.task.TaskService;
 import dev.carlink.command.vehicle.VehicleService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -60,6 +64,8 @@ public final class ApiRouter {
                     .increment());
             ctx.next();
         });
+        root.route().handler(ApiRouter::readableTarget);
+        root.route().handler(ApiRouter::jsonBodiesOnly);
         root.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         root.get("/health").handler(ctx -> health(ctx, s.db()));
         root.get("/metrics").handler(ctx -> ctx.response()
@@ -118,6 +124,69 @@ public final class ApiRouter {
         return root;
     }
 
+    /**
+     * Answers 400 when the path or the query is not valid percent-encoding (Vert.x would otherwise throw while
+     * matching the first route with a path, log it at ERROR and answer a bare 400), or holds an encoded NUL.
+     */
+    private static void readableTarget(RoutingContext ctx) {
+        try {
+            ctx.normalizedPath();
+            ctx.request().params();
+        } catch (IllegalArgumentException e) {
+            Problem.send(ctx, 400, "Invalid request", "the request target is not valid percent-encoding");
+            return;
+        }
+        // PostgreSQL cannot take U+0000 in text: a path or query value holding it is bad input, not a server error
+        if (ctx.request().uri().toLowerCase(java.util.Locale.ROOT).contains("%00")) {
+            Problem.send(ctx, 400, "Invalid request", "the request target must not contain NUL (%00)");
+            return;
+        }
+        ctx.next();
+    }
+
+    /**
+     * Answers 415 to a form or multipart body: request bodies are JSON. The body handler would otherwise decode
+     * such a body into request parameters, and throw on a GET.
+     */
+    private static void jsonBodiesOnly(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type != null) {
+            String lower = type.toLowerCase(java.util.Locale.ROOT).trim();
+            if (lower.startsWith("multipart/") || lower.startsWith("application/x-www-form-urlencoded")) {
+                Problem.send(ctx, 415, "Unsupported media type", "request bodies are application/json");
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    /**
+     * Answers a request Vert.x could not decode (a bad request line or header, a line or headers too long) with a
+     * problem body, then closes the connection, as the default handler does with a bare status.
+     */
+    public static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status;
+        String detail;
+        if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+            detail = "the request line is too long";
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+            detail = "the request headers are too large";
+        } else {
+            status = 400;
+            detail = "the request is not valid HTTP/1.1";
+        }
+        log.debug("invalid request [status: {}, cause: {}]", status, String.valueOf(cause));
+        request.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", Problem.CONTENT_TYPE)
+                .putHeader("Connection", "close")
+                .end(Problem.body(status, "Invalid request", detail).encode())
+                .onComplete(done -> request.connection().close());
+    }
+
     private static void health(RoutingContext ctx, Db db) {
         db.tx(c -> {
                     try (var st = c.createStatement()) {
@@ -158,12 +227,30 @@ public final class ApiRouter {
     private static void failure(RoutingContext ctx, PrometheusMeterRegistry metrics) {
         int status = ctx.statusCode();
         Throwable failure = ctx.failure();
+        if (failure instanceof HttpClosedException || ctx.response().closed()) {
+            // the client went away before its answer: nobody to answer, nothing lost
+            metrics.counter("carlink.http.rejected", "reason", "client_closed").increment();
+            log.debug("client closed the connection [path: {}]", ctx.request().path());
+            return;
+        }
         if (status == 413) {
             Problem.send(ctx, 413, "Payload too large", "the body may be at most " + MAX_BODY_BYTES + " bytes");
             return;
         }
         if (status >= 400 && status < 500) {
             Problem.send(ctx, status, "Invalid request", failure == null ? "rejected" : failure.getMessage());
+            return;
+        }
+        if (!ctx.request().isEnded()) {
+            // failed while the request was still being received: its body or framing is broken (a bad chunk size)
+            metrics.counter("carlink.http.rejected", "reason", "unreadable_body")
+                    .increment();
+            log.debug(
+                    "unreadable request body [path: {}, cause: {}]",
+                    ctx.request().path(),
+                    String.valueOf(failure));
+            ctx.response().putHeader("Connection", "close");
+            Problem.send(ctx, 400, "Invalid request", "the request body could not be read");
             return;
         }
         if (failure instanceof ReplyException) {

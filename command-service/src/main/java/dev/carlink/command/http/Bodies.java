@@ -3,6 +3,7 @@ package dev.carlink.command.http;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 
 /** Request bodies: a JSON object or a 400 saying what is wrong. */
 final class Bodies {
@@ -11,7 +12,8 @@ final class Bodies {
 
     /** The body as a JSON object; null after answering 400 when it is missing or not one. */
     static JsonObject jsonObject(RoutingContext ctx) {
-        String raw = ctx.body().asString();
+        // JSON is UTF-8 (RFC 8259): a charset parameter of the Content-Type is not consulted (an unknown one threw)
+        String raw = ctx.body().buffer() == null ? null : ctx.body().buffer().toString(StandardCharsets.UTF_8);
         if (raw == null || raw.isBlank()) {
             Problem.send(ctx, 400, "Invalid request", "the body must be a JSON object");
             return null;

@@ -11,6 +11,11 @@ import java.util.Optional;
  */
 final class QueryParams {
 
+    /** The instants a query may name: years with four digits from 1970, so that epoch milliseconds never overflow. */
+    static final Instant EARLIEST = Instant.EPOCH;
+
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     private QueryParams() {}
 
     static Instant instant(RoutingContext ctx, String name, Instant fallback) {
@@ -19,7 +24,12 @@ final class QueryParams {
             return fallback;
         }
         try {
-            return Instant.parse(raw);
+            Instant value = Instant.parse(raw);
+            if (value.isBefore(EARLIEST) || value.isAfter(LATEST)) {
+                Problem.badField(ctx, name, "must be between " + EARLIEST + " and " + LATEST + ", was " + raw);
+                throw new IllegalArgumentException(name);
+            }
+            return value;
         } catch (DateTimeParseException e) {
             Problem.badField(ctx, name, "must be an ISO-8601 instant such as 2026-01-31T08:00:00Z, was " + raw);
             throw new IllegalArgumentException(name);

@@ -23,7 +23,7 @@ public final class Json {
         if (!(value instanceof String s) || s.isBlank()) {
             throw new FieldError(field, value == null ? "is required" : "must be a non-empty string");
         }
-        return s;
+        return withoutNul(field, s);
     }
 
     public static String optionalString(JsonObject body, String field, String fallback) {
@@ -33,6 +33,14 @@ public final class Json {
         }
         if (!(value instanceof String s)) {
             throw new FieldError(field, "must be a string, was " + value);
+        }
+        return withoutNul(field, s);
+    }
+
+    /** PostgreSQL cannot store U+0000 in text: refused here, as bad input, before it reaches the database. */
+    private static String withoutNul(String field, String s) {
+        if (s.indexOf('\u0000') >= 0) {
+            throw new FieldError(field, "must not contain NUL (U+0000)");
         }
         return s;
     }
