@@ -3,15 +3,12 @@ package dev.carlink.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.carlink.gateway.GatewayConfig;
-import dev.carlink.gateway.MqttTlsConfig;
 import dev.carlink.simulator.VehicleCredentials;
 import dev.carlink.simulator.car.CarConfig;
 import dev.carlink.simulator.car.SimulatedCar;
 import dev.carlink.simulator.mqtt.MqttCar;
 import dev.carlink.simulator.mqtt.MqttCarConfig;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -46,11 +43,11 @@ class ClusterIT {
 
     @BeforeAll
     static void start() throws Exception {
-        int portA = freePort();
-        int portB = freePort();
+        int portA = TestSystem.freePort();
+        int portB = TestSystem.freePort();
         List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
         String name = "carlink-it-" + portA;
-        system = TestSystem.startWith(app -> withCluster(
+        system = TestSystem.startWith(app -> TestSystem.withCluster(
                 app, ClusterConfig.member(ClusterConfig.Role.ALL, "127.0.0.1", portA, members, name), "gateway-a"));
         AppConfig a = system.config();
         AppConfig b = new AppConfig(
@@ -62,7 +59,7 @@ class ClusterIT {
                 a.command(),
                 a.demo(),
                 ClusterConfig.member(ClusterConfig.Role.GATEWAY, "127.0.0.1", portB, members, name));
-        gatewayB = CarlinkServer.start(withCluster(b, b.cluster(), "gateway-b"), Clock.systemUTC());
+        gatewayB = CarlinkServer.start(TestSystem.withCluster(b, b.cluster(), "gateway-b"), Clock.systemUTC());
         alice = system.login("alice");
     }
 
@@ -73,32 +70,6 @@ class ClusterIT {
         }
         if (system != null) {
             system.close();
-        }
-    }
-
-    private static AppConfig withCluster(AppConfig app, ClusterConfig cluster, String gatewayId) {
-        GatewayConfig g = app.gateway();
-        return new AppConfig(
-                app.database(),
-                new GatewayConfig(
-                        g.host(),
-                        0,
-                        g.maxMessageSize(),
-                        g.busTimeout(),
-                        gatewayId,
-                        g.limits(),
-                        MqttTlsConfig.disabled()),
-                app.coap().withPort(0).withDtlsPort(0),
-                app.telemetry(),
-                app.telemetryStorage(),
-                app.command(),
-                app.demo(),
-                cluster);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -208,6 +208,39 @@ public final class TestSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code app} as one member of a cluster: the gateway named {@code gatewayId} on free MQTT and CoAP ports, TLS
+     * off (for systems started with {@link #startWith} and second instances beside them).
+     */
+    public static AppConfig withCluster(AppConfig app, ClusterConfig cluster, String gatewayId) {
+        GatewayConfig g = app.gateway();
+        return new AppConfig(
+                app.database(),
+                new GatewayConfig(
+                        g.host(),
+                        0,
+                        g.maxMessageSize(),
+                        g.busTimeout(),
+                        gatewayId,
+                        g.limits(),
+                        dev.carlink.gateway.MqttTlsConfig.disabled()),
+                app.coap().withPort(0).withDtlsPort(0),
+                app.telemetry(),
+                app.telemetryStorage(),
+                app.command(),
+                app.demo(),
+                cluster);
+    }
+
+    /** A port free on this machine a moment ago (for settings that cannot take 0). */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The telemetry writer's bound on samples held in memory. */
     int telemetryMaxPending() {
         return config.telemetry().maxPending();
