@@ -201,7 +201,7 @@ public final class CommandServiceVerticle extends VerticleBase {
      */
     private Future<Void> resyncPresence() {
         vehicles.beginPresenceResync();
-        vertx.eventBus().publish(BusAddress.GATEWAY_PRESENCE_RESYNC, io.vertx.core.buffer.Buffer.buffer());
+        vertx.eventBus().publish(BusAddress.GATEWAY_PRESENCE_RESYNC, Buffer.buffer());
         resyncTimer = vertx.setTimer(PRESENCE_RESYNC_WINDOW.toMillis(), id -> vehicles.finishPresenceResync()
                 .onSuccess(gone -> {
                     log.info("presence resync done [cars no gateway holds, now offline: {}]", gone.size());

@@ -39,6 +39,9 @@ final class ChaosFleet implements AutoCloseable {
 
     private final TestSystem system;
     private final String prefix;
+    /** How long the load sends. */
+    private final Duration sending;
+
     private final List<MqttCar> commandCars = new ArrayList<>();
     private final CommandDriver driver;
     private final CompletableFuture<LoadReport> load;
@@ -51,6 +54,7 @@ final class ChaosFleet implements AutoCloseable {
             throws Exception {
         this.system = system;
         this.prefix = prefix;
+        this.sending = shape.sending();
         List<VehicleCredentials> loadCars = new ArrayList<>();
         for (int i = 1; i <= shape.loadCars(); i++) {
             loadCars.add(system.enrollCar(vin(prefix, 100_000 + i), "alice"));
@@ -114,7 +118,7 @@ final class ChaosFleet implements AutoCloseable {
 
     /** Waits for the load to end, stops the owner, waits for every command to be final, and counts. */
     Counts finish(Duration patience) throws Exception {
-        LoadReport report = load.get(patience.toSeconds() + 300, TimeUnit.SECONDS);
+        LoadReport report = load.get(sending.toSeconds() + patience.toSeconds() + 300, TimeUnit.SECONDS);
         driver.stop();
         CommandDriver.Tally commands = driver.tally(patience);
         String loadVins = prefix + "%1_____";

@@ -177,10 +177,6 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     }
 
     /**
-     * Listens for cars whose credentials were revoked (unenrolled, e.g. their owner deleted the account): this
-     * gateway's connection of such a car is closed and its kept session discarded.
-     */
-    /**
      * Answers a command-service that (re)started and asks who is connected: each car that is online here (its
      * commands subscription in place) is announced again.
      */
@@ -197,6 +193,10 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         });
     }
 
+    /**
+     * Listens for cars whose credentials were revoked (unenrolled, e.g. their owner deleted the account): this
+     * gateway's connection of such a car is closed and its kept session discarded.
+     */
     public MessageConsumer<Buffer> listenForRevocations() {
         return vertx.eventBus().<Buffer>consumer(BusAddress.VEHICLE_REVOKED, message -> {
             VehicleRevoked revoked;
