@@ -34,9 +34,21 @@ class FleetSoak {
     private static final Logger log = LoggerFactory.getLogger(FleetSoak.class);
     private static final Path OUT = Path.of("target", "chaos");
 
-    /** One sample. */
+    /**
+     * One sample: besides the gauges, the longest pause of a collection the soak did not force itself since the
+     * sample before, and the checkpoints PostgreSQL has completed, to tell a pause of the JVM from a stall of the
+     * database when the rows stored per second dip.
+     */
     private record Sample(
-            double minute, double heapMb, int threads, long fds, double connections, double dbActive, long rows) {}
+            double minute,
+            double heapMb,
+            int threads,
+            long fds,
+            double connections,
+            double dbActive,
+            long rows,
+            long pauseMs,
+            long checkpoints) {}
 
     @Test
     void halfPeakRateForThirtyMinutes_keepsMemoryThreadsAndConnectionsFlat_andLosesNothing() throws Exception {
@@ -48,6 +60,7 @@ class FleetSoak {
         java.util.concurrent.atomic.AtomicLong sampled = new java.util.concurrent.atomic.AtomicLong();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         ChaosTable table = new ChaosTable(OUT.resolve("soak-results.md"));
+        GcPauses pauses = GcPauses.watch();
         try (TestSystem system = TestSystem.start()) {
             long start = System.nanoTime();
             ChaosFleet.Counts counts;
@@ -63,6 +76,7 @@ class FleetSoak {
                             Sample s = sample(
                                     system,
                                     fleet,
+                                    pauses,
                                     (System.nanoTime() - start) / 60e9,
                                     sampled.getAndIncrement() % 6 == 0);
                             synchronized (samples) {
@@ -70,14 +84,17 @@ class FleetSoak {
                             }
                             log.info(
                                     "soak {} min: live heap {} MB, threads {}, fds {}, cars connected {},"
-                                            + " db connections in use {}, rows {}",
+                                            + " db connections in use {}, rows {}, longest GC pause {} ms,"
+                                            + " checkpoints {}",
                                     String.format(Locale.ROOT, "%.1f", s.minute()),
                                     String.format(Locale.ROOT, "%.0f", s.heapMb()),
                                     s.threads(),
                                     s.fds(),
                                     (long) s.connections(),
                                     (long) s.dbActive(),
-                                    s.rows());
+                                    s.rows(),
+                                    s.pauseMs(),
+                                    s.checkpoints());
                         },
                         0,
                         10,
@@ -112,6 +129,7 @@ class FleetSoak {
                     Duration.ZERO,
                     counts);
             table.addNote("SOAK", flatness + " (minutes 5-10 against the last 5)");
+            table.addNote("SOAK", pauses.summary());
             draw(all, table.render());
             log.info("soak results\n{}", table.render());
 
@@ -154,7 +172,7 @@ class FleetSoak {
                 in.stream().mapToDouble(Sample::connections).average().orElseThrow());
     }
 
-    private static Sample sample(TestSystem system, ChaosFleet fleet, double minute, boolean collect) {
+    private static Sample sample(TestSystem system, ChaosFleet fleet, GcPauses pauses, double minute, boolean collect) {
         // the live heap, after a full collection once a minute: what a pool says its last collection left is
         // stale for the old generation (a young collection does not update it), which read 21 MB for 20 minutes
         // and then jumped to 166 MB at the first mixed collection in the first soak
@@ -176,6 +194,13 @@ class FleetSoak {
         } catch (RuntimeException e) {
             rows = -1;
         }
+        long checkpoints;
+        try {
+            // PostgreSQL 17's view; -1 on an external server without it
+            checkpoints = system.count("SELECT num_timed + num_requested FROM pg_stat_checkpointer");
+        } catch (RuntimeException e) {
+            checkpoints = -1;
+        }
         return new Sample(
                 minute,
                 liveMb,
@@ -183,7 +208,9 @@ class FleetSoak {
                 fds,
                 metric(metrics, "carlink_gateway_connections"),
                 metric(metrics, "hikaricp_connections_active"),
-                rows);
+                rows,
+                pauses.longestSinceLastAsked(),
+                checkpoints);
     }
 
     /** The sum of a metric's series in the Prometheus text, NaN when it is absent. */
@@ -193,6 +220,18 @@ class FleetSoak {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .reduce(Double::sum)
                 .orElse(Double.NaN);
+    }
+
+    /** The rows stored per second since the sample before; NaN where either count failed. */
+    private static double[] rowsPerSecond(List<Sample> samples) {
+        double[] y = new double[samples.size()];
+        java.util.Arrays.fill(y, Double.NaN);
+        for (int i = 1; i < y.length; i++) {
+            Sample a = samples.get(i - 1);
+            Sample b = samples.get(i);
+            y[i] = a.rows() < 0 || b.rows() < 0 ? Double.NaN : (b.rows() - a.rows()) / ((b.minute() - a.minute()) * 60);
+        }
+        return y;
     }
 
     private static void draw(List<Sample> samples, String summary) throws IOException {
@@ -240,15 +279,34 @@ class FleetSoak {
                                                 .mapToDouble(Sample::dbActive)
                                                 .toArray()))),
                 BenchChart.chart(
-                        "Telemetry rows stored",
+                        "Telemetry rows stored per second, between samples",
                         "minutes",
-                        "rows",
+                        "rows/s",
+                        false,
+                        List.of(),
+                        List.of(new BenchChart.Series("rows/s", x, rowsPerSecond(samples)))),
+                BenchChart.chart(
+                        "Longest pause of a collection the soak did not force, between samples",
+                        "minutes",
+                        "ms",
                         false,
                         List.of(),
                         List.of(new BenchChart.Series(
-                                "rows",
+                                "pause",
                                 x,
-                                samples.stream().mapToDouble(s -> s.rows()).toArray()))));
+                                samples.stream().mapToDouble(Sample::pauseMs).toArray()))),
+                BenchChart.chart(
+                        "PostgreSQL checkpoints completed",
+                        "minutes",
+                        "",
+                        false,
+                        List.of(),
+                        List.of(new BenchChart.Series(
+                                "checkpoints",
+                                x,
+                                samples.stream()
+                                        .mapToDouble(s -> s.checkpoints() < 0 ? Double.NaN : s.checkpoints())
+                                        .toArray()))));
         Files.writeString(OUT.resolve("soak.html"), BenchChart.page("carlink soak", summary, charts));
     }
 }
