@@ -5,6 +5,7 @@
  * because data that is quietly behind is worse than data that says so.
  */
 import { hideBanner, showBanner } from '/common/banner.js';
+import { sessionExpired } from '/common/session.js';
 import { API } from './api.js';
 import { $ } from './dom.js';
 import { state } from './state.js';
@@ -65,6 +66,14 @@ function open(vins) {
       }
     });
   }
+  // the server ends the stream with its session: signed out elsewhere, or expired
+  source.addEventListener('session-ended', (event) => {
+    source.close();
+    if (stream === entry) {
+      stream = null;
+    }
+    sessionExpired(parseReason(event));
+  });
   source.addEventListener('error', () => {
     entry.live = false;
     showLive();
@@ -84,6 +93,14 @@ function open(vins) {
       showBanner('Live updates interrupted: reconnecting… What you see may be behind until then.', 'stream');
     }
   });
+}
+
+function parseReason(event) {
+  try {
+    return JSON.parse(event.data).reason;
+  } catch (e) {
+    return undefined;
+  }
 }
 
 function showLive() {

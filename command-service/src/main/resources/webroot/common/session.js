@@ -1,8 +1,10 @@
 /*
  * Signing in and out, the same flow in both apps: the sign-in form (#login with #login-form, #login-username,
  * #login-password, #login-submit and #login-error) and the sign-out button (#logout-button); a session saved so
- * that a reload keeps it; and its end when the token expires (a timer) or the server refuses it (a 401): back to
- * the form saying so, the username kept for convenience. What differs between the apps is given to setUpSession().
+ * that a reload keeps it; and its end when the token expires (a timer), the server refuses it (a 401) or a live
+ * stream says its session ended (signed out on another device, or everywhere): back to the form saying so, the
+ * username kept for convenience. Signing out ends the session on the server too, so the token is worthless after.
+ * What differs between the apps is given to setUpSession().
  */
 import { API } from '/common/api.js';
 import { hideBanner } from '/common/banner.js';
@@ -126,8 +128,11 @@ function ended(how) {
   return name;
 }
 
-/** The server refused the token, or it ran out: back to the sign-in form, the username kept for convenience. */
-export function sessionExpired() {
+/**
+ * The server refused the token, or it ran out, or a stream said it ended (reason 'signed out' when it was signed
+ * out elsewhere): back to the sign-in form, the username kept for convenience.
+ */
+export function sessionExpired(reason) {
   if (!config.state.session) {
     return;
   }
@@ -136,12 +141,21 @@ export function sessionExpired() {
   if (name && !user.value) {
     user.value = name;
   }
-  showLogin(config.words.expired);
+  showLogin(reason === 'signed out'
+    ? 'This session was signed out, here or on another device. Please sign in again.'
+    : config.words.expired);
 }
 
 function signOut() {
+  const token = config.state.session && config.state.session.token;
   ended('signed out');
   showLogin('');
+  if (token) {
+    // the server ends the session too, so a copy of the token is worthless from now on; keepalive lets the request
+    // finish even if the page goes away, and a failure changes nothing here (the token still expires on its own)
+    fetch(API + '/auth/logout', { method: 'POST', headers: { Authorization: 'Bearer ' + token }, keepalive: true })
+      .catch(() => {});
+  }
 }
 
 /** The saved session, if it is one this app serves and it has not expired. */

@@ -4,6 +4,7 @@
  * quietly behind is worse than one that says so.
  */
 import { hideBanner, showBanner } from '/common/banner.js';
+import { sessionExpired } from '/common/session.js';
 import { API, api, problemText } from './api.js';
 import { $ } from './dom.js';
 import { applySnapshot, applyTask } from './queue.js';
@@ -75,6 +76,15 @@ export function connectStream() {
     if (task && task.id !== undefined) {
       applyTask(task, true);
     }
+  });
+  // the server ends the stream with its session: signed out elsewhere, or expired
+  source.addEventListener('session-ended', (event) => {
+    source.close();
+    if (source === stream) {
+      stream = null;
+    }
+    const data = parseEvent(event);
+    sessionExpired(data ? data.reason : undefined);
   });
   source.addEventListener('error', () => onStreamError(source));
 }

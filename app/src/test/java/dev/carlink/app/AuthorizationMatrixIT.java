@@ -58,6 +58,12 @@ class AuthorizationMatrixIT {
     private static final List<String> CALLERS = List.of("anonymous", "owner", "other owner", "staff", "admin", VEHICLE);
     private static final Set<Integer> REFUSALS = Set.of(401, 403);
     private static final String LOGIN = "POST /api/v1/auth/login";
+    private static final String LOGOUT = "POST /api/v1/auth/logout";
+    /** Signed-out sessions that still worked: must stay empty. */
+    private static final List<String> stillSignedIn = new ArrayList<>();
+    /** The account of each caller that has one, for the logout row's fresh sessions. */
+    private static final Map<String, String> USERNAMES =
+            Map.of("owner", "alice", "other owner", "bob", "staff", "staff", "admin", "admin");
     /** Alice's second car: its task is the one staff dismiss. */
     private static final String SECOND_VIN = "SMCAR000000000002";
 
@@ -239,6 +245,7 @@ class AuthorizationMatrixIT {
         assertThat(mismatches)
                 .as("cells that answered otherwise than the matrix")
                 .isEmpty();
+        assertThat(stillSignedIn).as("sessions still valid after their logout").isEmpty();
         assertThat(changedTables(before, afterRefusals))
                 .as("tables changed while only refused callers called")
                 .isEmpty();
@@ -252,10 +259,23 @@ class AuthorizationMatrixIT {
                 .isEqualTo(1);
     }
 
-    /** The row's operation called by one of the account holders, or anonymously. */
+    /**
+     * The row's operation called by one of the account holders, or anonymously. An account holder signs out with a
+     * session of their own opened for it (the matrix's tokens serve the rows after), which must be refused after.
+     */
     private static Observed call(Row row, String caller) {
         String token = tokens.get(caller);
+        boolean logout = row.operation().equals(LOGOUT) && token != null;
+        if (logout) {
+            token = system.login(USERNAMES.get(caller));
+        }
         ApiCall reply = ApiCall.bearer(system, method(row), path(row), token, body(row.operation()));
+        if (logout && reply.status() == 204) {
+            int after = system.get(token, "/api/v1/vehicles").status();
+            if (after != 401) {
+                stillSignedIn.add(caller + " got " + after + " after signing out");
+            }
+        }
         return new Observed(Map.of(caller, reply.status()));
     }
 

@@ -633,6 +633,41 @@ class OwnerAppIT {
     }
 
     @Test
+    @Order(124)
+    void signingOutEverywhereFromAnotherDevice_returnsThisPageToSignIn_saySo() {
+        wait(PATIENCE).until(d -> displayed("logout"));
+        String another = system.login("alice");
+
+        assertThat(system.post(another, "/api/v1/auth/logout?everywhere=true", "").status())
+                .isEqualTo(204);
+
+        // the page's live stream ends with its session, and the page says why at once
+        WebElement error = wait(PATIENCE).until(d -> displayed("login-error"));
+        assertThat(error.getText())
+                .isEqualTo("This session was signed out, here or on another device. Please sign in again.");
+        assertThat(script("return localStorage.getItem('carlink.app.session')")).isNull();
+        browser.screenshot("owner-app-15-signed-out-elsewhere");
+        alice = system.login("alice");
+    }
+
+    @Test
+    @Order(126)
+    void theSignOutButton_endsTheSessionOnTheServerToo() {
+        signIn("alice", "alice-test-pass");
+        WebElement signOut = wait(PATIENCE).until(d -> displayed("logout"));
+        String token = (String) script("return JSON.parse(localStorage.getItem('carlink.app.session')).token");
+        assertThat(system.get(token, "/api/v1/vehicles").status()).isEqualTo(200);
+
+        signOut.click();
+
+        wait(PATIENCE).until(d -> displayedById("login-username"));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(system.get(token, "/api/v1/vehicles").status())
+                        .as("the token of the signed-out page")
+                        .isEqualTo(401));
+    }
+
+    @Test
     @Order(130)
     void thePage_threwNoScriptError() {
         assertThat(browser.consoleLog()).noneMatch(line -> line.contains("Uncaught"));

@@ -329,6 +329,25 @@ class StaffConsoleIT {
 
     @Test
     @Order(8)
+    void signingOutEverywhereFromAnotherDesk_returnsTheConsoleToSignIn_sayingSo() {
+        String otherDesk = system.login("staff");
+
+        assertThat(system.post(otherDesk, "/api/v1/auth/logout?everywhere=true", "")
+                        .status())
+                .isEqualTo(204);
+
+        // the queue's stream ends with the session, and the console says why at once
+        wait(PATIENCE).until(d -> testId("login-error").isDisplayed());
+        assertThat(testId("login-error").getText())
+                .isEqualTo("This session was signed out, here or on another device. Please sign in again.");
+        assertThat(testId("workspace").isDisplayed()).isFalse();
+        assertThat(script("return sessionStorage.getItem('carlink.console.session')"))
+                .isNull();
+        browser.screenshot("staff-console-5-signed-out-elsewhere");
+    }
+
+    @Test
+    @Order(9)
     void thePage_threwNoScriptError() {
         List<String> log = browser.consoleLog();
 

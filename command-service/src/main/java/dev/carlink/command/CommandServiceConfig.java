@@ -200,6 +200,24 @@ public record CommandServiceConfig(
                 rules);
     }
 
+    public CommandServiceConfig withTokenTtl(Duration ttl) {
+        return new CommandServiceConfig(
+                httpHost,
+                httpPort,
+                ttl,
+                passwordHashIterations,
+                deliveryTimeout,
+                resultTimeout,
+                sweepInterval,
+                minSterilizationChargePct,
+                minClimateChargePct,
+                bootstrapUsers,
+                rateLimits,
+                signatureValidity,
+                schedules,
+                rules);
+    }
+
     public CommandServiceConfig withResultTimeout(Duration timeout) {
         return new CommandServiceConfig(
                 httpHost,

@@ -75,7 +75,7 @@ public final class CommandServiceVerticle extends VerticleBase {
     public Future<?> start() {
         Db db = new Db(vertx, dataSource);
         PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations());
-        AccountService accounts = new AccountService(db, hasher, config.tokenTtl(), clock);
+        AccountService accounts = new AccountService(vertx, db, hasher, config.tokenTtl(), clock);
         SigningKeys signingKeys = new SigningKeys(db, clock);
         vehicles = new VehicleService(db, signingKeys, hasher, clock);
         TelemetryClient telemetry = new TelemetryClient(vertx, config.deliveryTimeout());

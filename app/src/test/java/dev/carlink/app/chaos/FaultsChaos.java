@@ -69,11 +69,9 @@ class FaultsChaos {
         try (TestSystem system = TestSystem.start()) {
             PostgresControl postgres = new PostgresControl(system);
             run(system, "PGSTP", "PostgreSQL stopped (fast) mid-stream, started 6 s later", system::mqttUri, fleet -> {
-                Instant t0 = Instant.now();
                 postgres.stop();
                 Thread.sleep(6_000);
                 postgres.start();
-                return Duration.between(t0, Instant.now());
             });
         }
     }
@@ -84,11 +82,9 @@ class FaultsChaos {
         try (TestSystem system = TestSystem.start()) {
             PostgresControl postgres = new PostgresControl(system);
             run(system, "PGKLL", "PostgreSQL killed (SIGKILL) mid-stream, started 3 s later", system::mqttUri, f -> {
-                Instant t0 = Instant.now();
                 postgres.kill();
                 Thread.sleep(3_000);
                 postgres.start();
-                return Duration.between(t0, Instant.now());
             });
         }
     }
@@ -106,13 +102,11 @@ class FaultsChaos {
                     "command-service restarted (down 8 s or until a schedule's start has passed), commands open",
                     system::mqttUri,
                     fleet -> {
-                        Instant t0 = Instant.now();
                         // down across the schedule's start
                         Duration down = Duration.ofMillis(
-                                Math.max(8_000, Duration.between(t0, due).toMillis() + 3_000));
+                                Math.max(8_000, Duration.between(Instant.now(), due).toMillis() + 3_000));
                         system.restartCommandService(down);
                         open.release();
-                        return Duration.between(t0, Instant.now());
                     });
             Map<String, String> outcomes = open.awaitFinal(PATIENCE);
             table.addNote("CMDRS", "open commands before the restart ended: " + outcomes);
@@ -147,10 +141,8 @@ class FaultsChaos {
                         "gateway instance B killed (SIGKILL), its cars reconnect to A",
                         () -> "tcp://127.0.0.1:" + balancer.port(),
                         fleet -> {
-                            Instant t0 = Instant.now();
                             gatewayB.destroyForcibly(); // SIGKILL
                             gatewayB.waitFor(30, TimeUnit.SECONDS);
-                            return Duration.between(t0, Instant.now());
                         });
             } finally {
                 gatewayB.destroyForcibly();
@@ -186,20 +178,18 @@ class FaultsChaos {
                         "cluster link A-B cut for " + partition.toSeconds() + " s (cars on B), healed",
                         () -> "tcp://127.0.0.1:" + gatewayB.mqttPort(),
                         fleet -> {
-                            Instant t0 = Instant.now();
                             links.forEach(TcpProxy::partition);
                             Thread.sleep(partition.toMillis());
                             links.forEach(TcpProxy::heal);
-                            return Duration.between(t0, Instant.now());
                         });
             }
         }
     }
 
-    /** The fault itself: injects it, ends it, and returns how long it lasted. */
+    /** The fault itself: injects it and ends it ({@link #run} times it). */
     @FunctionalInterface
     interface Fault {
-        Duration inject(ChaosFleet fleet) throws Exception;
+        void inject(ChaosFleet fleet) throws Exception;
     }
 
     private static void run(TestSystem system, String code, String fault, Supplier<String> mqtt, Fault inject)
@@ -212,8 +202,10 @@ class FaultsChaos {
                 system, code, URI.create(mqtt.get()), SHAPE, reports, () -> "http://127.0.0.1:" + system.httpPort())) {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fleet.storedRows() > 2_000);
             log.info("fault {}: {}", code, fault);
-            lasted = inject.inject(fleet);
+            Instant began = Instant.now();
+            inject.inject(fleet);
             Instant ended = Instant.now();
+            lasted = Duration.between(began, ended);
             long before = fleet.storedRows();
             Awaitility.await()
                     .atMost(PATIENCE)

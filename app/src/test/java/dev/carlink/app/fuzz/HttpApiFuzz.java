@@ -66,7 +66,11 @@ class HttpApiFuzz {
                     "owner", system.login("alice"), "staff", system.login("staff"), "admin", system.login("admin"));
             TestSystem.Reply described = system.get(null, "/api/v1/openapi.json");
             assertThat(described.status()).as(described.body()).isEqualTo(200);
-            List<ApiOperations.Operation> operations = ApiOperations.of(described.json());
+            // all but logout, which would end the fuzzer's own sessions and leave it knocking with dead tokens; its
+            // bad input is SessionEndIT's
+            List<ApiOperations.Operation> operations = ApiOperations.of(described.json()).stream()
+                    .filter(op -> !(op.method().equals("POST") && op.path().equals("/api/v1/auth/logout")))
+                    .toList();
             assertThat(operations).as("operations in the served document").isNotEmpty();
             progress(operations.size() + " documented operations");
             HttpShots shots = new HttpShots(operations, tokens, "127.0.0.1:" + system.httpPort(), settings.seed());

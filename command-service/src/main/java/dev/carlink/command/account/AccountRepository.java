@@ -64,16 +64,36 @@ final class AccountRepository {
         }
     }
 
-    Optional<Principal> findSession(Connection c, String tokenSha256, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT u.id, u.username, u.role FROM command.sessions s "
-                + "JOIN command.users u ON u.id = s.user_id WHERE s.token_sha256 = ? AND s.expires_at > ?")) {
+    Optional<AccountService.Session> findSession(Connection c, String tokenSha256, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT u.id, u.username, u.role, s.expires_at"
+                + " FROM command.sessions s JOIN command.users u ON u.id = s.user_id"
+                + " WHERE s.token_sha256 = ? AND s.expires_at > ?")) {
             ps.setString(1, tokenSha256);
             ps.setTimestamp(2, Timestamp.from(now));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next()
-                        ? Optional.of(new Principal(rs.getLong(1), rs.getString(2), Role.valueOf(rs.getString(3))))
+                        ? Optional.of(new AccountService.Session(
+                                new Principal(rs.getLong(1), rs.getString(2), Role.valueOf(rs.getString(3))),
+                                tokenSha256,
+                                rs.getTimestamp(4).toInstant()))
                         : Optional.empty();
             }
+        }
+    }
+
+    /** Ends one session; the number ended (0 when it had already ended). */
+    int deleteSession(Connection c, String tokenSha256) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM command.sessions WHERE token_sha256 = ?")) {
+            ps.setString(1, tokenSha256);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Ends every session of one account; the number ended. */
+    int deleteSessionsOf(Connection c, long userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM command.sessions WHERE user_id = ?")) {
+            ps.setLong(1, userId);
+            return ps.executeUpdate();
         }
     }
 

@@ -3,6 +3,8 @@ package dev.carlink.command.account;
 import dev.carlink.command.CommandServiceConfig.BootstrapUser;
 import dev.carlink.command.store.Db;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,8 +19,15 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logins, bearer tokens and the accounts created at start. */
+/** Logins, bearer tokens and their end, and the accounts created at start. */
 public final class AccountService {
+
+    /**
+     * Published (to every command-service instance) when sessions end before they expire: {@code userId}, and
+     * {@code tokenSha256} when one session ended, absent when all of the account's did. Whatever a session keeps
+     * open, such as a live stream, ends with it.
+     */
+    public static final String SESSIONS_ENDED_ADDRESS = "carlink.account.sessions-ended";
 
     private static final Logger log = LoggerFactory.getLogger(AccountService.class);
 
@@ -30,6 +39,10 @@ public final class AccountService {
         }
     }
 
+    /** A valid session: whose it is, the digest of its token (never the token), and when it expires. */
+    public record Session(Principal principal, String tokenSha256, Instant expiresAt) {}
+
+    private final Vertx vertx;
     private final Db db;
     private final PasswordHasher hasher;
     private final Duration tokenTtl;
@@ -39,7 +52,8 @@ public final class AccountService {
     /** Verifying against this keeps unknown usernames as slow as wrong passwords. */
     private final String decoyHash;
 
-    public AccountService(Db db, PasswordHasher hasher, Duration tokenTtl, Clock clock) {
+    public AccountService(Vertx vertx, Db db, PasswordHasher hasher, Duration tokenTtl, Clock clock) {
+        this.vertx = vertx;
         this.db = db;
         this.hasher = hasher;
         this.tokenTtl = tokenTtl;
@@ -99,10 +113,38 @@ public final class AccountService {
                         hash -> db.offLoop(() -> hasher.matches(password, hash.orElse(decoyHash)) && hash.isPresent()));
     }
 
-    /** The principal of a valid, unexpired token. */
-    public Future<Optional<Principal>> authenticate(String token) {
+    /** The session of a valid, unexpired token. */
+    public Future<Optional<Session>> authenticate(String token) {
         String digest = sha256(token);
         return db.read(c -> repository.findSession(c, digest, clock.instant()));
+    }
+
+    /**
+     * Signs out: ends {@code session}, or with {@code everywhere} every session of its account (a lost phone), at
+     * once on every instance. Completes with the number of sessions ended.
+     */
+    public Future<Integer> logout(Session session, boolean everywhere) {
+        long userId = session.principal().userId();
+        return db.tx(c -> everywhere
+                        ? repository.deleteSessionsOf(c, userId)
+                        : repository.deleteSession(c, session.tokenSha256()))
+                .onSuccess(ended -> {
+                    announceEnded(userId, everywhere ? null : session.tokenSha256());
+                    log.info(
+                            "signed out [user: {}, everywhere: {}, sessions ended: {}]",
+                            session.principal().username(),
+                            everywhere,
+                            ended);
+                });
+    }
+
+    /** Tells every instance that the sessions of an account ended (all of them when the digest is null). */
+    public void announceEnded(long userId, String tokenSha256) {
+        JsonObject ended = new JsonObject().put("userId", userId);
+        if (tokenSha256 != null) {
+            ended.put("tokenSha256", tokenSha256);
+        }
+        vertx.eventBus().publish(SESSIONS_ENDED_ADDRESS, ended);
     }
 
     private static String sha256(String token) {

@@ -15,10 +15,12 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Login: username and password for a bearer token. Guessing is throttled ({@link LoginThrottle}): after {@value
- * #FAILURES_PER_MINUTE} wrong passwords for one username from one address within a minute, that username is refused
- * from that address for {@link #BLOCK} (429 with Retry-After, before the password is even checked), and an address
- * with 20 times as many failures is refused for every username.
+ * Login and logout. Login: username and password for a bearer token. Guessing is throttled ({@link
+ * LoginThrottle}): after {@value #FAILURES_PER_MINUTE} wrong passwords for one username from one address within a
+ * minute, that username is refused from that address for {@link #BLOCK} (429 with Retry-After, before the password
+ * is even checked), and an address with 20 times as many failures is refused for every username. Logout ends the
+ * caller's session at once, or with {@code everywhere=true} every session of the account (a lost phone), their live
+ * streams too.
  */
 final class AccountRoutes {
 
@@ -43,6 +45,27 @@ final class AccountRoutes {
 
     void mount(Router api) {
         api.post("/auth/login").handler(this::login);
+    }
+
+    /** The routes for a caller already signed in: mount after {@link BearerAuth}. */
+    void mountSignedIn(Router api) {
+        api.post("/auth/logout").handler(this::logout);
+    }
+
+    private void logout(RoutingContext ctx) {
+        boolean everywhere;
+        try {
+            everywhere = QueryParams.bool(ctx, "everywhere").orElse(false);
+        } catch (IllegalArgumentException answered) {
+            return;
+        }
+        accounts.logout(BearerAuth.session(ctx), everywhere)
+                .onSuccess(ended -> {
+                    metrics.counter("carlink.auth.logouts", "scope", everywhere ? "everywhere" : "session")
+                            .increment();
+                    ctx.response().setStatusCode(204).end();
+                })
+                .onFailure(ctx::fail);
     }
 
     private void login(RoutingContext ctx) {

@@ -102,11 +102,13 @@ public final class ApiRouter {
         keys.mountPublic(api);
         BearerAuth auth = new BearerAuth(s.accounts(), s.vehicles(), s.metrics());
         api.route().handler(auth);
-        new VehicleStreamRoutes(vertx, auth, s.vehicles(), s.clock()).mount(api);
+        accountRoutes.mountSignedIn(api);
+        SessionStreams sessionStreams = new SessionStreams(vertx, s.clock());
+        new VehicleStreamRoutes(vertx, auth, s.vehicles(), sessionStreams, s.clock()).mount(api);
         new VehicleRoutes(auth, s.vehicles(), s.telemetry(), s.clock()).mount(api);
         new CommandRoutes(auth, s.commands(), new RateLimiter(s.clock()), s.rateLimits(), s.metrics()).mount(api);
         new ScheduleRoutes(auth, s.schedules(), s.clock()).mount(api);
-        new TaskRoutes(vertx, s.tasks()).mount(api);
+        new TaskRoutes(vertx, s.tasks(), sessionStreams).mount(api);
         new ServiceRoutes(auth, s.db(), s.tasks(), s.fatigueConsents()).mount(api);
         new AccountDataRoutes(s.ownerData(), s.telemetry(), accountRoutes.throttle(), s.metrics(), s.clock())
                 .mount(api);

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 final class BearerAuth implements Handler<RoutingContext> {
 
     private static final String PRINCIPAL = "principal";
+    private static final String SESSION = "session";
 
     private final AccountService accounts;
     private final VehicleService vehicles;
@@ -42,11 +43,12 @@ final class BearerAuth implements Handler<RoutingContext> {
             return;
         }
         accounts.authenticate(token)
-                .onSuccess(principal -> {
-                    if (principal.isEmpty()) {
-                        unauthorized(ctx, "token unknown or expired");
+                .onSuccess(session -> {
+                    if (session.isEmpty()) {
+                        unauthorized(ctx, "token unknown, expired or signed out");
                     } else {
-                        ctx.put(PRINCIPAL, principal.get());
+                        ctx.put(SESSION, session.get());
+                        ctx.put(PRINCIPAL, session.get().principal());
                         ctx.next();
                     }
                 })
@@ -61,6 +63,10 @@ final class BearerAuth implements Handler<RoutingContext> {
 
     static Principal principal(RoutingContext ctx) {
         return ctx.get(PRINCIPAL);
+    }
+
+    static AccountService.Session session(RoutingContext ctx) {
+        return ctx.get(SESSION);
     }
 
     /** Answers 403 unless the principal is staff. */

@@ -42,7 +42,7 @@ final class LiveStreams {
         }
         String frame = "event: " + event + "\ndata: " + data.encode() + "\n\n";
         for (HttpServerResponse response : open) {
-            if (!response.closed() && !response.writeQueueFull()) {
+            if (!response.closed() && !response.ended() && !response.writeQueueFull()) {
                 response.write(frame);
             }
         }

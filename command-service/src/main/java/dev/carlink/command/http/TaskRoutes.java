@@ -25,11 +25,13 @@ final class TaskRoutes {
     static final long KEEPALIVE_MS = 15_000;
 
     private final TaskService tasks;
+    private final SessionStreams sessions;
     /** Open queue streams; touched only on the event loop of the verticle that mounted the routes. */
     private final List<HttpServerResponse> queue = new ArrayList<>();
 
-    TaskRoutes(io.vertx.core.Vertx vertx, TaskService tasks) {
+    TaskRoutes(io.vertx.core.Vertx vertx, TaskService tasks, SessionStreams sessions) {
         this.tasks = tasks;
+        this.sessions = sessions;
         vertx.eventBus().<JsonObject>localConsumer(TaskService.CHANGED_ADDRESS, msg -> changed(msg.body()));
     }
 
@@ -138,7 +140,8 @@ final class TaskRoutes {
 
     /**
      * The live queue for the staff console (server-sent events): a {@code snapshot} of the open tasks, then a
-     * {@code task} event for every committed change. A comment every 15 s keeps proxies from closing it.
+     * {@code task} event for every committed change. A comment every 15 s keeps proxies from closing it. It ends
+     * with its session ({@link SessionStreams}).
      */
     private void stream(RoutingContext ctx) {
         if (!BearerAuth.requireStaff(ctx)) {
@@ -156,13 +159,15 @@ final class TaskRoutes {
                             + new JsonObject().put("tasks", snapshot).encode() + "\n\n");
                     queue.add(response);
                     long keepAlive = ctx.vertx().setPeriodic(KEEPALIVE_MS, t -> {
-                        if (!response.closed()) {
+                        if (!response.closed() && !response.ended()) {
                             response.write(": keep-alive\n\n");
                         }
                     });
+                    Runnable unfollow = sessions.follow(ctx, response);
                     response.closeHandler(closed -> {
                         ctx.vertx().cancelTimer(keepAlive);
                         queue.remove(response);
+                        unfollow.run();
                     });
                 })
                 .onFailure(ctx::fail);
@@ -175,7 +180,7 @@ final class TaskRoutes {
         }
         String frame = "event: task\ndata: " + task.encode() + "\n\n";
         for (HttpServerResponse response : queue) {
-            if (!response.closed() && !response.writeQueueFull()) {
+            if (!response.closed() && !response.ended() && !response.writeQueueFull()) {
                 response.write(frame);
             }
         }

@@ -24,7 +24,7 @@ import java.util.List;
  * connection per car. Events: {@code state} on every stored sample, {@code command} on every command change,
  * {@code alert} on every alert meant for the owner, {@code presence} when the car connects, goes away or
  * announces its sleep. Every event names its car ({@code vin}). A comment line every 15 s keeps proxies from
- * closing the stream.
+ * closing the stream. It ends with its session ({@link SessionStreams}).
  */
 final class VehicleStreamRoutes {
 
@@ -34,13 +34,15 @@ final class VehicleStreamRoutes {
     private final BearerAuth auth;
     private final VehicleService vehicles;
     private final Clock clock;
+    private final SessionStreams sessions;
     private final LiveStreams streams = new LiveStreams();
     private boolean subscribed;
 
-    VehicleStreamRoutes(Vertx vertx, BearerAuth auth, VehicleService vehicles, Clock clock) {
+    VehicleStreamRoutes(Vertx vertx, BearerAuth auth, VehicleService vehicles, SessionStreams sessions, Clock clock) {
         this.vertx = vertx;
         this.auth = auth;
         this.vehicles = vehicles;
+        this.sessions = sessions;
         this.clock = clock;
     }
 
@@ -82,13 +84,15 @@ final class VehicleStreamRoutes {
         subscribe();
         vins.forEach(vin -> streams.open(vin, response));
         long keepAlive = vertx.setPeriodic(STREAM_KEEPALIVE_MS, id -> {
-            if (!response.closed()) {
+            if (!response.closed() && !response.ended()) {
                 response.write(": keep-alive\n\n");
             }
         });
+        Runnable unfollow = sessions.follow(ctx, response);
         response.closeHandler(v -> {
             vins.forEach(vin -> streams.close(vin, response));
             vertx.cancelTimer(keepAlive);
+            unfollow.run();
         });
     }
 

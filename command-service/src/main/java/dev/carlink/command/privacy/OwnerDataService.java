@@ -164,6 +164,8 @@ public final class OwnerDataService {
                 principal.userId(),
                 erased.vins(),
                 erased.rows());
+        // the account's sessions went with it: its open live streams end too
+        accounts.announceEnded(principal.userId(), null);
         for (String vin : erased.vins()) {
             vehicles.forgetVerifiedSecret(vin);
             VehicleRevoked revoked = VehicleRevoked.newBuilder()
