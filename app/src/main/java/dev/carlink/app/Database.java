@@ -44,10 +44,13 @@ final class Database implements AutoCloseable {
                 EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         .setDataDirectory(config.embeddedDirectory())
                         .setCleanDataDirectory(false)
-                        // the embedded default is off, which loses the last commits when PostgreSQL crashes
-                        // (the chaos run's SIGKILL lost 95 acknowledged samples): a commit is on disk before
-                        // anything is acknowledged
+                        // the embedded defaults lose acknowledged commits: synchronous_commit off lost the last
+                        // ones when PostgreSQL crashed (the chaos run's SIGKILL lost 95 acknowledged samples), and
+                        // the server is started with -F (fsync off), which keeps commits in the page cache, where
+                        // a power cut or an OS crash loses them. A commit is on disk before anything is
+                        // acknowledged; this -c comes after -F and wins
                         .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("fsync", "on")
                         .setPGStartupWait(Duration.ofSeconds(30));
                 if (config.embeddedPort() > 0) {
                     builder.setPort(config.embeddedPort());

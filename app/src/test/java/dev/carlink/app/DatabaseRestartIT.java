@@ -33,6 +33,22 @@ class DatabaseRestartIT {
     private static final double RATE = 400;
 
     @Test
+    void theEmbeddedServer_putsEveryCommitOnDiskBeforeItReturns() throws Exception {
+        try (TestSystem system = TestSystem.start();
+                java.sql.Connection c = system.dataSource().getConnection();
+                java.sql.Statement s = c.createStatement()) {
+            // zonky starts PostgreSQL with -F (fsync off) and synchronous_commit off: acknowledged commits would
+            // be lost to a crash of PostgreSQL (the latter) or of the machine (the former)
+            for (String setting : List.of("fsync", "synchronous_commit")) {
+                try (java.sql.ResultSet rs = s.executeQuery("SHOW " + setting)) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).as(setting).isEqualTo("on");
+                }
+            }
+        }
+    }
+
+    @Test
     void postgresStoppedMidStream_thenStarted_losesAndDuplicatesNothing(@TempDir Path reports) throws Exception {
         try (TestSystem system = TestSystem.start()) {
             List<VehicleCredentials> cars = new ArrayList<>();
