@@ -638,7 +638,8 @@ class OwnerAppIT {
         wait(PATIENCE).until(d -> displayed("logout"));
         String another = system.login("alice");
 
-        assertThat(system.post(another, "/api/v1/auth/logout?everywhere=true", "").status())
+        assertThat(system.post(another, "/api/v1/auth/logout?everywhere=true", "")
+                        .status())
                 .isEqualTo(204);
 
         // the page's live stream ends with its session, and the page says why at once
@@ -661,10 +662,10 @@ class OwnerAppIT {
         signOut.click();
 
         wait(PATIENCE).until(d -> displayedById("login-username"));
-        await().atMost(PATIENCE)
-                .untilAsserted(() -> assertThat(system.get(token, "/api/v1/vehicles").status())
-                        .as("the token of the signed-out page")
-                        .isEqualTo(401));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+                        system.get(token, "/api/v1/vehicles").status())
+                .as("the token of the signed-out page")
+                .isEqualTo(401));
     }
 
     @Test

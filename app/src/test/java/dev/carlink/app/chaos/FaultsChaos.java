@@ -103,8 +103,8 @@ class FaultsChaos {
                     system::mqttUri,
                     fleet -> {
                         // down across the schedule's start
-                        Duration down = Duration.ofMillis(
-                                Math.max(8_000, Duration.between(Instant.now(), due).toMillis() + 3_000));
+                        Duration down = Duration.ofMillis(Math.max(
+                                8_000, Duration.between(Instant.now(), due).toMillis() + 3_000));
                         system.restartCommandService(down);
                         open.release();
                     });

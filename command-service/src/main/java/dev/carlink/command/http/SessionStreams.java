@@ -75,8 +75,12 @@ final class SessionStreams {
         subscribe();
         AccountService.Session session = BearerAuth.session(ctx);
         Open open = new Open(
-                session.principal().userId(), session.tokenSha256(), response, ctx.request().connection());
-        long left = Math.max(1, Duration.between(clock.instant(), session.expiresAt()).toMillis());
+                session.principal().userId(),
+                session.tokenSha256(),
+                response,
+                ctx.request().connection());
+        long left = Math.max(
+                1, Duration.between(clock.instant(), session.expiresAt()).toMillis());
         open.expiryTimer = vertx.setTimer(left, id -> open.end("expired"));
         byUser.computeIfAbsent(open.userId, u -> new ArrayList<>(1)).add(open);
         return open::forget;
