@@ -3,6 +3,8 @@ package dev.carlink.app;
 import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.CommandServiceConfig.BootstrapUser;
 import dev.carlink.command.rules.RulesConfig;
+import dev.carlink.command.secrets.KeyEncryptionKey;
+import dev.carlink.command.secrets.KeyRing;
 import dev.carlink.gateway.GatewayConfig;
 import dev.carlink.gateway.MqttTlsConfig;
 import dev.carlink.gateway.coap.CoapConfig;
@@ -108,6 +110,11 @@ public final class ConfigLoader {
         d.put("auth.token-ttl", CommandServiceConfig.DEFAULT_TOKEN_TTL.toHours() + "h");
         d.put("auth.hash-iterations", String.valueOf(CommandServiceConfig.DEFAULT_PASSWORD_HASH_ITERATIONS));
         d.put("auth.admin-password", "");
+        // key-encryption keys of the secrets in the database: empty = generated in the data directory (embedded)
+        d.put("secrets.kek", "");
+        d.put("secrets.kek-file", "");
+        d.put("secrets.previous-keks", "");
+        d.put("secrets.previous-kek-files", "");
         d.put("commands.result-timeout", CommandServiceConfig.DEFAULT_RESULT_TIMEOUT.toSeconds() + "s");
         d.put(
                 "commands.per-vehicle-per-minute",
@@ -401,7 +408,78 @@ public final class ConfigLoader {
                             optional("cluster.advertise"),
                             integer("cluster.bus-port"),
                             optional("cluster.bus-advertise")));
-            return new AppConfig(database, gateway, coap, telemetry, telemetryStorage, command, demo, cluster);
+            SecretsConfig secrets = secrets(database, cluster);
+            return new AppConfig(database, gateway, coap, telemetry, telemetryStorage, command, demo, cluster, secrets);
+        }
+
+        /**
+         * The KEKs: each read and checked now, so that a bad one is listed with every other problem. A key's value
+         * is never repeated in a problem.
+         */
+        private SecretsConfig secrets(DatabaseConfig database, ClusterConfig cluster) {
+            int problemsBefore = problems.size();
+            String inline = values.get("secrets.kek");
+            String file = values.get("secrets.kek-file");
+            Optional<SecretsConfig.Source> kek = Optional.empty();
+            if (!inline.isEmpty() && !file.isEmpty()) {
+                problems.add("secrets.kek and secrets.kek-file are both set: give one of them");
+            } else if (!inline.isEmpty()) {
+                kek = inlineKek("secrets.kek", inline);
+            } else if (!file.isEmpty()) {
+                kek = fileKek("secrets.kek-file", file);
+            } else if (database != null
+                    && database.url().isPresent()
+                    && (cluster == null || cluster.role() == ClusterConfig.Role.ALL)) {
+                problems.add("secrets.kek or secrets.kek-file must be set with an external database (db.url): the"
+                        + " command-signing keys and the cars' DTLS keys are stored encrypted under it, and every"
+                        + " instance on that database needs the same one. Make one with"
+                        + " `openssl rand -base64 32 > kek.key && chmod 600 kek.key`");
+            }
+            List<SecretsConfig.Source> previous = new ArrayList<>();
+            List<String> previousInline = list("secrets.previous-keks");
+            for (int i = 0; i < previousInline.size(); i++) {
+                inlineKek("secrets.previous-keks (entry " + (i + 1) + ")", previousInline.get(i))
+                        .ifPresent(previous::add);
+            }
+            for (String path : list("secrets.previous-kek-files")) {
+                fileKek("secrets.previous-kek-files", path).ifPresent(previous::add);
+            }
+            if (problems.size() > problemsBefore) {
+                return null;
+            }
+            Optional<SecretsConfig.Source> current = kek;
+            return section("secrets", () -> {
+                // the same key twice (current and previous, or two previous) is refused by the ring
+                current.ifPresent(k -> new KeyRing(
+                        k.key(),
+                        previous.stream().map(SecretsConfig.Source::key).toList()));
+                return new SecretsConfig(current, previous);
+            });
+        }
+
+        private Optional<SecretsConfig.Source> inlineKek(String key, String value) {
+            try {
+                return Optional.of(new SecretsConfig.Source(KeyEncryptionKey.fromBase64(value), key, Optional.empty()));
+            } catch (IllegalArgumentException e) {
+                problems.add(key + " " + e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        private Optional<SecretsConfig.Source> fileKek(String key, String value) {
+            Path path;
+            try {
+                path = Path.of(value.trim()).toAbsolutePath();
+            } catch (java.nio.file.InvalidPathException e) {
+                problems.add(key + " must be a file path, was '" + value + "'");
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new SecretsConfig.Source(KekFile.read(path), "file " + path, Optional.of(path)));
+            } catch (IllegalArgumentException e) {
+                problems.add(key + ": " + path + " " + e.getMessage());
+                return Optional.empty();
+            }
         }
 
         private <T> T section(String name, java.util.function.Supplier<T> build) {

@@ -42,7 +42,14 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         log.info("effective configuration [{}]", appConfig);
-        CarlinkServer server = CarlinkServer.start(appConfig, Clock.systemUTC());
+        CarlinkServer server;
+        try {
+            server = CarlinkServer.start(appConfig, Clock.systemUTC());
+        } catch (ConfigLoader.ConfigException e) {
+            // found at start: the key-encryption keys do not fit the database's secrets
+            log.error(e.getMessage());
+            return 2;
+        }
         DemoFleet fleet = DemoFleet.start(appConfig, server);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

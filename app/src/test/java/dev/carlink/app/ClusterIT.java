@@ -58,7 +58,8 @@ class ClusterIT {
                 a.telemetryStorage(),
                 a.command(),
                 a.demo(),
-                ClusterConfig.member(ClusterConfig.Role.GATEWAY, "127.0.0.1", portB, members, name));
+                ClusterConfig.member(ClusterConfig.Role.GATEWAY, "127.0.0.1", portB, members, name),
+                a.secrets());
         gatewayB = CarlinkServer.start(TestSystem.withCluster(b, b.cluster(), "gateway-b"), Clock.systemUTC());
         alice = system.login("alice");
     }

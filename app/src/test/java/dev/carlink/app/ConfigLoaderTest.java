@@ -3,12 +3,15 @@ package dev.carlink.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.carlink.command.secrets.KeyEncryptionKey;
 import dev.carlink.telemetry.series.SignalGroup;
 import dev.carlink.telemetry.series.Tier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -233,5 +236,128 @@ class ConfigLoaderTest {
                 ConfigLoader.load(Optional.empty(), Map.of(), props("carlink.db.password", "hunter2-hunter2"));
 
         assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("alice-demo-pass");
+    }
+
+    @Test
+    void aKek_comesFromTheEnvironmentOrAFile_andIsPrintedAsItsIdOnly(@TempDir Path dir) throws IOException {
+        KeyEncryptionKey kek = KeyEncryptionKey.generate(new SecureRandom());
+        KeyEncryptionKey old = KeyEncryptionKey.generate(new SecureRandom());
+        Path oldFile = dir.resolve("old.key");
+        Files.writeString(oldFile, old.toBase64() + "\n");
+
+        AppConfig config = ConfigLoader.load(
+                Optional.empty(),
+                Map.of("CARLINK_SECRETS_KEK", kek.toBase64()),
+                props("carlink.secrets.previous-kek-files", oldFile.toString()));
+
+        assertThat(config.secrets().kek()).hasValueSatisfying(k -> {
+            assertThat(k.key().id()).isEqualTo(kek.id());
+            assertThat(k.origin()).isEqualTo("secrets.kek");
+        });
+        assertThat(config.secrets().previous())
+                .singleElement()
+                .satisfies(k -> assertThat(k.key().id()).isEqualTo(old.id()));
+        assertThat(config.toString())
+                .contains(kek.id(), old.id())
+                .doesNotContain(kek.toBase64())
+                .doesNotContain(old.toBase64());
+    }
+
+    @Test
+    void noKek_withTheEmbeddedDatabase_meansTheGeneratedOne() {
+        AppConfig config = ConfigLoader.load(Optional.empty(), Map.of(), new Properties());
+
+        assertThat(config.secrets().kek()).isEmpty();
+        assertThat(config.secrets().previous()).isEmpty();
+    }
+
+    @Test
+    void everyBadKek_isReportedAtOnce_namingTheKeyAndTheProblem_neverTheValue(@TempDir Path dir) throws IOException {
+        String tooShort = Base64.getEncoder().encodeToString(new byte[16]);
+        Path garbage = dir.resolve("garbage.key");
+        Files.writeString(garbage, "this is not base64 at all!");
+
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Optional.empty(),
+                        Map.of(),
+                        props(
+                                "carlink.secrets.kek",
+                                tooShort,
+                                "carlink.secrets.previous-keks",
+                                "not*base64",
+                                "carlink.secrets.previous-kek-files",
+                                dir.resolve("missing.key") + "," + garbage + "," + dir)))
+                .isInstanceOf(ConfigLoader.ConfigException.class)
+                .hasMessageContaining("secrets.kek must be the base64 of 32 random bytes")
+                .hasMessageContaining("was 16 bytes")
+                .hasMessageContaining("secrets.previous-keks (entry 1) must be the base64 of 32 random bytes")
+                .hasMessageContaining(dir.resolve("missing.key") + " cannot be read: there is no such file")
+                .hasMessageContaining(garbage + " must be the base64 of 32 random bytes")
+                .hasMessageContaining(dir + " cannot be read")
+                .hasMessageNotContaining(tooShort)
+                .hasMessageNotContaining("not*base64")
+                .hasMessageNotContaining("this is not base64");
+    }
+
+    @Test
+    void aKekAndAKekFile_together_areRefused(@TempDir Path dir) throws IOException {
+        KeyEncryptionKey kek = KeyEncryptionKey.generate(new SecureRandom());
+        Path file = dir.resolve("kek.key");
+        Files.writeString(file, kek.toBase64());
+
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Optional.empty(),
+                        Map.of("CARLINK_SECRETS_KEK", kek.toBase64()),
+                        props("carlink.secrets.kek-file", file.toString())))
+                .hasMessageContaining("secrets.kek and secrets.kek-file are both set");
+    }
+
+    @Test
+    void theCurrentKek_listedAsAPreviousOne_isRefused(@TempDir Path dir) throws IOException {
+        KeyEncryptionKey kek = KeyEncryptionKey.generate(new SecureRandom());
+        Path file = dir.resolve("kek.key");
+        Files.writeString(file, kek.toBase64());
+
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Optional.empty(),
+                        Map.of(),
+                        props(
+                                "carlink.secrets.kek-file",
+                                file.toString(),
+                                "carlink.secrets.previous-keks",
+                                kek.toBase64())))
+                .hasMessageContaining("secrets: KEK " + kek.id() + " is the current KEK and listed as a previous one");
+    }
+
+    @Test
+    void anExternalDatabase_needsAKek_butAGatewayOnlyInstanceDoesNot() {
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Optional.empty(), Map.of(), props("carlink.db.url", "jdbc:postgresql://db/carlink")))
+                .isInstanceOf(ConfigLoader.ConfigException.class)
+                .hasMessageContaining("secrets.kek or secrets.kek-file must be set with an external database")
+                .hasMessageContaining("openssl rand -base64 32");
+
+        AppConfig withKek = ConfigLoader.load(
+                Optional.empty(),
+                Map.of(
+                        "CARLINK_SECRETS_KEK",
+                        KeyEncryptionKey.generate(new SecureRandom()).toBase64()),
+                props("carlink.db.url", "jdbc:postgresql://db/carlink"));
+        assertThat(withKek.secrets().kek()).isPresent();
+
+        AppConfig gateway = ConfigLoader.load(
+                Optional.empty(),
+                Map.of(),
+                props(
+                        "carlink.db.url",
+                        "jdbc:postgresql://db/carlink",
+                        "carlink.cluster.enabled",
+                        "true",
+                        "carlink.cluster.role",
+                        "GATEWAY",
+                        "carlink.cluster.members",
+                        "10.0.0.1:5701"));
+        assertThat(gateway.secrets().kek()).isEmpty();
+        assertThat(gateway.cluster().role()).isEqualTo(ClusterConfig.Role.GATEWAY);
     }
 }

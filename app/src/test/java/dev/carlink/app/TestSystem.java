@@ -59,6 +59,8 @@ public final class TestSystem implements AutoCloseable {
     private int fixedHttpPort = -1;
     /** The gateway {@link #startGateway()} deployed, which replaced the server's own. */
     private GatewayVerticle replacedGateway;
+    /** HTTP, MQTT, CoAP and CoAP over DTLS ports of the last start, kept by a restart. */
+    private int[] ports;
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -75,23 +77,33 @@ public final class TestSystem implements AutoCloseable {
      * same HTTP and MQTT ports, so connected cars come back by themselves.
      */
     void restart() {
-        int http = server.httpPort();
-        int mqtt = mqttPort();
-        server.close();
+        restart(app -> app);
+    }
+
+    /**
+     * The same, with the configuration of this one start adjusted (e.g. other key-encryption keys). A start that
+     * fails throws what {@link CarlinkServer#start} threw, and the system stays stopped until the next restart.
+     */
+    void restart(java.util.function.UnaryOperator<AppConfig> adjust) {
+        if (server != null) {
+            ports = new int[] {server.httpPort(), mqttPort(), server.coapPort(), server.coapDtlsPort()};
+            server.close();
+            server = null;
+        }
         staffToken = null;
-        GatewayConfig g = config.gateway();
-        AppConfig samePorts = new AppConfig(
-                config.database(),
-                g.withMqttPort(mqtt),
-                config.coap().withPort(server.coapPort()).withDtlsPort(server.coapDtlsPort()),
-                config.telemetry(),
-                config.telemetryStorage(),
-                config.command().withHttp("127.0.0.1", http),
-                config.demo(),
-                config.cluster());
-        server = CarlinkServer.start(samePorts, clock);
         replacedGateway = null;
         fixedHttpPort = -1;
+        AppConfig samePorts = adjust.apply(new AppConfig(
+                config.database(),
+                config.gateway().withMqttPort(ports[1]),
+                config.coap().withPort(ports[2]).withDtlsPort(ports[3]),
+                config.telemetry(),
+                config.telemetryStorage(),
+                config.command().withHttp("127.0.0.1", ports[0]),
+                config.demo(),
+                config.cluster(),
+                config.secrets()));
+        server = CarlinkServer.start(samePorts, clock);
     }
 
     /**
@@ -144,7 +156,11 @@ public final class TestSystem implements AutoCloseable {
         meanwhile.run();
         Thread.sleep(down.toMillis());
         await(vertx.deployVerticle(new dev.carlink.command.CommandServiceVerticle(
-                server.dataSource(), config.command().withHttp("127.0.0.1", httpPort), server.metrics(), clock)));
+                server.dataSource(),
+                config.command().withHttp("127.0.0.1", httpPort),
+                server.keyRing(),
+                server.metrics(),
+                clock)));
     }
 
     private static void await(io.vertx.core.Future<?> future) {
@@ -201,7 +217,8 @@ public final class TestSystem implements AutoCloseable {
                     dev.carlink.telemetry.series.SeriesConfig.defaults(),
                     command,
                     new DemoConfig(false, 0, Duration.ofSeconds(1), 1),
-                    ClusterConfig.standalone()));
+                    ClusterConfig.standalone(),
+                    SecretsConfig.generated()));
             return new TestSystem(CarlinkServer.start(config, clock), config, dir, clock);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -229,7 +246,8 @@ public final class TestSystem implements AutoCloseable {
                 app.telemetryStorage(),
                 app.command(),
                 app.demo(),
-                cluster);
+                cluster,
+                app.secrets());
     }
 
     /** A port free on this machine a moment ago (for settings that cannot take 0). */
@@ -473,9 +491,16 @@ public final class TestSystem implements AutoCloseable {
         }
     }
 
+    /** Where the key-encryption key generated for this system's embedded database is kept. */
+    Path generatedKekFile() {
+        return dataDir.resolve(KekFile.GENERATED_NAME);
+    }
+
     @Override
     public void close() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
         try (var files = Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder())
                     .forEach(p -> p.toFile().delete());

@@ -15,6 +15,8 @@ import dev.carlink.command.schedule.ScheduleCalculator;
 import dev.carlink.command.schedule.ScheduleService;
 import dev.carlink.command.schedule.ScheduleSync;
 import dev.carlink.command.schedule.Scheduler;
+import dev.carlink.command.secrets.KeyRing;
+import dev.carlink.command.secrets.SecretsAtRest;
 import dev.carlink.command.signing.CommandSigner;
 import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.state.TelemetryClient;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Lifecycle of the command-service: wires its services, serves the HTTP API, registers its event-bus
  * consumers, and runs the deadline sweep and the A/C scheduler. The schema must be migrated first
- * ({@link CommandSchema}).
+ * ({@link CommandSchema}). At start, every secret in the store is left encrypted under the key ring's current KEK
+ * ({@link SecretsAtRest}); a database whose secrets the ring cannot read fails the start.
  */
 public final class CommandServiceVerticle extends VerticleBase {
 
@@ -45,6 +48,7 @@ public final class CommandServiceVerticle extends VerticleBase {
 
     private final DataSource dataSource;
     private final CommandServiceConfig config;
+    private final KeyRing keyRing;
     private final PrometheusMeterRegistry metrics;
     private final Clock clock;
 
@@ -63,10 +67,19 @@ public final class CommandServiceVerticle extends VerticleBase {
     private MessageConsumer<Buffer> revocations;
     private MessageConsumer<Buffer> consentQueries;
 
+    /**
+     * @param keyRing the key-encryption keys of the secrets in the store (signing private keys, DTLS keys); kept
+     *     apart from {@code config}, which is logged
+     */
     public CommandServiceVerticle(
-            DataSource dataSource, CommandServiceConfig config, PrometheusMeterRegistry metrics, Clock clock) {
+            DataSource dataSource,
+            CommandServiceConfig config,
+            KeyRing keyRing,
+            PrometheusMeterRegistry metrics,
+            Clock clock) {
         this.dataSource = dataSource;
         this.config = config;
+        this.keyRing = keyRing;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -76,8 +89,8 @@ public final class CommandServiceVerticle extends VerticleBase {
         Db db = new Db(vertx, dataSource);
         PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations());
         AccountService accounts = new AccountService(vertx, db, hasher, config.tokenTtl(), clock);
-        SigningKeys signingKeys = new SigningKeys(db, clock);
-        vehicles = new VehicleService(db, signingKeys, hasher, clock);
+        SigningKeys signingKeys = new SigningKeys(db, keyRing, clock);
+        vehicles = new VehicleService(db, signingKeys, hasher, keyRing, clock);
         TelemetryClient telemetry = new TelemetryClient(vertx, config.deliveryTimeout());
         CommandService commands = new CommandService(
                 vertx,
@@ -88,7 +101,7 @@ public final class CommandServiceVerticle extends VerticleBase {
                 config.resultTimeout(),
                 clock,
                 metrics,
-                new CommandSigner(config.signatureValidity(), clock));
+                new CommandSigner(config.signatureValidity(), keyRing, clock));
         TaskService tasks = new TaskService(vertx, db, clock, metrics);
         ScheduleSync scheduleSync = new ScheduleSync(db, commands, metrics);
         rules = new ServiceRules(vertx, db, config.rules(), commands, tasks, clock, metrics);
@@ -157,8 +170,9 @@ public final class CommandServiceVerticle extends VerticleBase {
                 schedules,
                 ownerData,
                 fatigueConsents);
-        return signingKeys
-                .ensureActive()
+        return new SecretsAtRest(db, keyRing)
+                .seal()
+                .compose(v -> signingKeys.ensureActive())
                 .compose(v -> accounts.bootstrap(config.bootstrapUsers()))
                 .compose(v -> busHandlers.register())
                 .compose(v -> resyncPresence())

@@ -1,6 +1,8 @@
 package dev.carlink.command.signing;
 
 import com.google.protobuf.ByteString;
+import dev.carlink.command.secrets.KeyRing;
+import dev.carlink.command.secrets.SecretColumn;
 import dev.carlink.command.signing.SigningKeyRepository.SigningSlot;
 import dev.carlink.command.signing.SigningKeyRepository.StoredKey;
 import dev.carlink.command.signing.SigningKeyView.KeyState;
@@ -13,13 +15,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Signs a command at the moment it is sent: takes the car's next counter, sets the signature's short
  * validity, picks the key the car trusts and, when that is not the active key, announces the active key so
- * the car learns it (rotation without re-enrollment). Private keys are read from the database once and kept.
+ * the car learns it (rotation without re-enrollment). Private keys are read from the database once, decrypted
+ * with the key ring, and kept in memory.
  */
 public final class CommandSigner {
 
@@ -27,10 +31,12 @@ public final class CommandSigner {
     private final Map<String, PrivateKey> privateKeys = new ConcurrentHashMap<>();
     private final Map<String, SigningKey> publicKeys = new ConcurrentHashMap<>();
     private final Duration validity;
+    private final KeyRing keyRing;
     private final Clock clock;
 
-    public CommandSigner(Duration validity, Clock clock) {
+    public CommandSigner(Duration validity, KeyRing keyRing, Clock clock) {
         this.validity = validity;
+        this.keyRing = keyRing;
         this.clock = clock;
     }
 
@@ -82,9 +88,14 @@ public final class CommandSigner {
             return cached;
         }
         StoredKey stored = load(c, keyId);
-        PrivateKey key = CommandSignatures.privateKey(stored.privateKey());
-        privateKeys.put(keyId, key);
-        return key;
+        byte[] pkcs8 = keyRing.open(SecretColumn.SIGNING_PRIVATE_KEY.context(keyId), stored.privateKey());
+        try {
+            PrivateKey key = CommandSignatures.privateKey(pkcs8);
+            privateKeys.put(keyId, key);
+            return key;
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
     }
 
     private SigningKey publicKey(Connection c, String keyId) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.carlink.command.signing;
 
+import dev.carlink.command.secrets.StoredSecret;
 import dev.carlink.command.signing.SigningKeyView.KeyState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,8 +18,8 @@ final class SigningKeyRepository {
     /** A car's state at the moment of signing one command. */
     record SigningSlot(long counter, String trustedKeyId, KeyState trustedKeyState, String activeKeyId) {}
 
-    /** Key material as stored. */
-    record StoredKey(String keyId, KeyState state, byte[] publicKey, byte[] privateKey) {}
+    /** Key material as stored: the private key encrypted (or, written by an earlier version, in clear). */
+    record StoredKey(String keyId, KeyState state, byte[] publicKey, StoredSecret privateKey) {}
 
     /**
      * Takes the car's next counter and reads which key it trusts and which key is active, in one statement.
@@ -47,12 +48,16 @@ final class SigningKeyRepository {
 
     Optional<StoredKey> find(Connection c, String keyId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT key_id, state, public_key, private_key FROM command.signing_keys WHERE key_id = ?")) {
+                "SELECT key_id, state, public_key, private_key, private_key_kek FROM command.signing_keys "
+                        + "WHERE key_id = ?")) {
             ps.setString(1, keyId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next()
                         ? Optional.of(new StoredKey(
-                                rs.getString(1), KeyState.valueOf(rs.getString(2)), rs.getBytes(3), rs.getBytes(4)))
+                                rs.getString(1),
+                                KeyState.valueOf(rs.getString(2)),
+                                rs.getBytes(3),
+                                new StoredSecret(rs.getBytes(4), rs.getString(5))))
                         : Optional.empty();
             }
         }
@@ -68,15 +73,16 @@ final class SigningKeyRepository {
     }
 
     /** Inserts a key as ACTIVE unless another is; false when one already was (another instance won). */
-    boolean insertActiveIfNone(Connection c, String keyId, byte[] publicKey, byte[] privateKey, Instant now)
+    boolean insertActiveIfNone(Connection c, String keyId, byte[] publicKey, StoredSecret privateKey, Instant now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO command.signing_keys "
-                + "(key_id, public_key, private_key, state, created_at) VALUES (?, ?, ?, 'ACTIVE', ?) "
-                + "ON CONFLICT (state) WHERE state = 'ACTIVE' DO NOTHING")) {
+                + "(key_id, public_key, private_key, private_key_kek, state, created_at) "
+                + "VALUES (?, ?, ?, ?, 'ACTIVE', ?) ON CONFLICT (state) WHERE state = 'ACTIVE' DO NOTHING")) {
             ps.setString(1, keyId);
             ps.setBytes(2, publicKey);
-            ps.setBytes(3, privateKey);
-            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setBytes(3, privateKey.value());
+            ps.setString(4, privateKey.kekId());
+            ps.setTimestamp(5, Timestamp.from(now));
             return ps.executeUpdate() == 1;
         }
     }

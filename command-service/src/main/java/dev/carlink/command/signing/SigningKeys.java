@@ -1,5 +1,8 @@
 package dev.carlink.command.signing;
 
+import dev.carlink.command.secrets.KeyRing;
+import dev.carlink.command.secrets.SecretColumn;
+import dev.carlink.command.secrets.StoredSecret;
 import dev.carlink.command.signing.SigningKeyView.KeyState;
 import dev.carlink.command.store.Db;
 import dev.carlink.proto.CommandSignatures;
@@ -11,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The backend's signing keys: one ACTIVE key is created at first start; rotation makes a new ACTIVE key and
  * keeps the old one as PREVIOUS (it still signs, announcing the new key, for cars that have not learned it);
- * retiring a PREVIOUS key ends its use. Safe with several instances on one database.
+ * retiring a PREVIOUS key ends its use. Private keys are stored encrypted under the key ring's current KEK.
+ * Safe with several instances on one database.
  */
 public final class SigningKeys {
 
@@ -41,12 +46,14 @@ public final class SigningKeys {
     public record RetireResult(Optional<RetireRefusal> refusal, long vehiclesOnKey) {}
 
     private final Db db;
+    private final KeyRing keyRing;
     private final Clock clock;
     private final SigningKeyRepository repository = new SigningKeyRepository();
     private final SecureRandom random = new SecureRandom();
 
-    public SigningKeys(Db db, Clock clock) {
+    public SigningKeys(Db db, KeyRing keyRing, Clock clock) {
         this.db = db;
+        this.keyRing = keyRing;
         this.clock = clock;
     }
 
@@ -60,7 +67,7 @@ public final class SigningKeys {
             String keyId = newKeyId();
             KeyPair pair = CommandSignatures.newKeyPair();
             if (repository.insertActiveIfNone(
-                    c, keyId, pair.getPublic().getEncoded(), pair.getPrivate().getEncoded(), clock.instant())) {
+                    c, keyId, pair.getPublic().getEncoded(), sealed(keyId, pair), clock.instant())) {
                 log.info("created the first command signing key [keyId: {}]", keyId);
                 return keyId;
             }
@@ -76,7 +83,7 @@ public final class SigningKeys {
             String keyId = newKeyId();
             KeyPair pair = CommandSignatures.newKeyPair();
             repository.insertActiveIfNone(
-                    c, keyId, pair.getPublic().getEncoded(), pair.getPrivate().getEncoded(), clock.instant());
+                    c, keyId, pair.getPublic().getEncoded(), sealed(keyId, pair), clock.instant());
             log.info("rotated the command signing key [newKeyId: {}]", keyId);
             return find(c, keyId);
         });
@@ -133,6 +140,16 @@ public final class SigningKeys {
                 .filter(k -> k.keyId().equals(keyId))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    /** The private half, encrypted for its row. */
+    private StoredSecret sealed(String keyId, KeyPair pair) {
+        byte[] pkcs8 = pair.getPrivate().getEncoded();
+        try {
+            return keyRing.seal(SecretColumn.SIGNING_PRIVATE_KEY.context(keyId), pkcs8);
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
     }
 
     private String newKeyId() {

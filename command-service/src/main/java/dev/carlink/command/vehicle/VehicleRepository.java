@@ -1,5 +1,6 @@
 package dev.carlink.command.vehicle;
 
+import dev.carlink.command.secrets.StoredSecret;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,37 +30,47 @@ final class VehicleRepository {
         }
     }
 
-    boolean insert(Connection c, String vin, long ownerId, String name, String secretHash, byte[] dtlsPsk, Instant now)
+    boolean insert(
+            Connection c, String vin, long ownerId, String name, String secretHash, StoredSecret dtlsPsk, Instant now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO command.vehicles (vin, owner_id, name, secret_hash, dtls_psk, enrolled_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (vin) DO NOTHING")) {
+                "INSERT INTO command.vehicles (vin, owner_id, name, secret_hash, dtls_psk, dtls_psk_kek, enrolled_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (vin) DO NOTHING")) {
             ps.setString(1, vin);
             ps.setLong(2, ownerId);
             ps.setString(3, name);
             ps.setString(4, secretHash);
-            ps.setBytes(5, dtlsPsk);
-            ps.setTimestamp(6, Timestamp.from(now));
+            ps.setBytes(5, dtlsPsk.value());
+            ps.setString(6, dtlsPsk.kekId());
+            ps.setTimestamp(7, Timestamp.from(now));
             return ps.executeUpdate() == 1;
         }
     }
 
-    boolean updateSecret(Connection c, String vin, String secretHash, byte[] dtlsPsk) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("UPDATE command.vehicles SET secret_hash = ?, dtls_psk = ? WHERE vin = ?")) {
+    boolean updateSecret(Connection c, String vin, String secretHash, StoredSecret dtlsPsk) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE command.vehicles SET secret_hash = ?, dtls_psk = ?, dtls_psk_kek = ? WHERE vin = ?")) {
             ps.setString(1, secretHash);
-            ps.setBytes(2, dtlsPsk);
-            ps.setString(3, vin);
+            ps.setBytes(2, dtlsPsk.value());
+            ps.setString(3, dtlsPsk.kekId());
+            ps.setString(4, vin);
             return ps.executeUpdate() == 1;
         }
     }
 
-    /** The car's DTLS key; empty for an unknown VIN or a car enrolled before DTLS keys existed. */
-    Optional<byte[]> findDtlsPsk(Connection c, String vin) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT dtls_psk FROM command.vehicles WHERE vin = ?")) {
+    /**
+     * The car's DTLS key as stored (encrypted); empty for an unknown VIN or a car enrolled before DTLS keys
+     * existed.
+     */
+    Optional<StoredSecret> findDtlsPsk(Connection c, String vin) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT dtls_psk, dtls_psk_kek FROM command.vehicles WHERE vin = ?")) {
             ps.setString(1, vin);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(rs.getBytes(1)) : Optional.empty();
+                if (!rs.next() || rs.getBytes(1) == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredSecret(rs.getBytes(1), rs.getString(2)));
             }
         }
     }

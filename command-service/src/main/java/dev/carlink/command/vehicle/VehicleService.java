@@ -2,6 +2,10 @@ package dev.carlink.command.vehicle;
 
 import dev.carlink.command.account.PasswordHasher;
 import dev.carlink.command.account.Principal;
+import dev.carlink.command.secrets.KeyRing;
+import dev.carlink.command.secrets.SecretColumn;
+import dev.carlink.command.secrets.StoredSecret;
+import dev.carlink.command.secrets.UnreadableSecretException;
 import dev.carlink.command.signing.SigningKeyView;
 import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.store.Db;
@@ -11,6 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -73,15 +78,17 @@ public final class VehicleService {
     private final Db db;
     private final SigningKeys signingKeys;
     private final PasswordHasher hasher;
+    private final KeyRing keyRing;
     private final Clock clock;
     private final VehicleRepository repository = new VehicleRepository();
     private final String decoyHash;
     private final VerifiedSecrets verifiedSecrets;
 
-    public VehicleService(Db db, SigningKeys signingKeys, PasswordHasher hasher, Clock clock) {
+    public VehicleService(Db db, SigningKeys signingKeys, PasswordHasher hasher, KeyRing keyRing, Clock clock) {
         this.db = db;
         this.signingKeys = signingKeys;
         this.hasher = hasher;
+        this.keyRing = keyRing;
         this.clock = clock;
         this.decoyHash = hasher.hash("decoy-secret-never-matches");
         this.verifiedSecrets = new VerifiedSecrets(clock);
@@ -100,7 +107,7 @@ public final class VehicleService {
                     ownerId.getAsLong(),
                     name,
                     hasher.hash(secret),
-                    VehicleKeys.dtlsPsk(secret),
+                    sealedDtlsPsk(vin.value(), secret),
                     clock.instant());
             if (!inserted) {
                 return new EnrollResult(Optional.empty(), Optional.of(EnrollFailure.ALREADY_ENROLLED));
@@ -123,7 +130,7 @@ public final class VehicleService {
                 return Optional.<Enrolled>empty();
             }
             String secret = hasher.newSecret();
-            repository.updateSecret(c, vin.value(), hasher.hash(secret), VehicleKeys.dtlsPsk(secret));
+            repository.updateSecret(c, vin.value(), hasher.hash(secret), sealedDtlsPsk(vin.value(), secret));
             verifiedSecrets.forget(vin.value());
             List<SigningKeyView> keys = signingKeys.provision(c, vin.value());
             log.info("rotated vehicle secret [vin: {}]", vin);
@@ -166,9 +173,34 @@ public final class VehicleService {
                 }));
     }
 
-    /** The car's DTLS pre-shared key, when it has one (see {@link VehicleKeys}). */
+    /**
+     * The car's DTLS pre-shared key, when it has one (see {@link VehicleKeys}). A stored key that does not decrypt
+     * (altered in the database, or under a KEK this instance lacks) is none: the car's handshakes fail, and its
+     * DTLS sessions go on only once the KEK is configured or the car's secret is rotated.
+     */
     public Future<Optional<byte[]>> dtlsPsk(String vin) {
-        return db.read(c -> repository.findDtlsPsk(c, vin));
+        return db.read(c -> repository.findDtlsPsk(c, vin))
+                .map(stored -> stored.flatMap(psk -> {
+                    try {
+                        return Optional.of(keyRing.open(SecretColumn.DTLS_PSK.context(vin), psk));
+                    } catch (UnreadableSecretException e) {
+                        log.warn(
+                                "a car's DTLS key cannot be decrypted, so its DTLS handshakes fail [vin: {}, reason: {}]",
+                                vin,
+                                e.getMessage());
+                        return Optional.empty();
+                    }
+                }));
+    }
+
+    /** The DTLS key derived from a new secret, encrypted for the car's row. */
+    private StoredSecret sealedDtlsPsk(String vin, String secret) {
+        byte[] psk = VehicleKeys.dtlsPsk(secret);
+        try {
+            return keyRing.seal(SecretColumn.DTLS_PSK.context(vin), psk);
+        } finally {
+            Arrays.fill(psk, (byte) 0);
+        }
     }
 
     public Future<List<VehicleView>> visibleTo(Principal principal) {

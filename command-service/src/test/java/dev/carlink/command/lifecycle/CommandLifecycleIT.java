@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.carlink.command.CommandSchema;
 import dev.carlink.command.TestClock;
+import dev.carlink.command.secrets.KeyRing;
 import dev.carlink.command.signing.CommandSigner;
 import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.state.TelemetryClient;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.Test;
 /** Deadlines, late answers and re-sends of the durable lifecycle, against a real PostgreSQL. */
 class CommandLifecycleIT {
 
+    private static final KeyRing KEYS = KeyRing.generate();
+
     private static final String VIN = "SMCAR000000000401";
     private static final String OTHER_VIN = "SMCAR000000000402";
     private static final String PARKED_VIN = "SMCAR000000000403";
@@ -66,7 +69,7 @@ class CommandLifecycleIT {
         }
         vertx = Vertx.vertx();
         Db db = new Db(vertx, dataSource);
-        new SigningKeys(db, CLOCK).ensureActive().await();
+        new SigningKeys(db, KEYS, CLOCK).ensureActive().await();
         commands = new CommandService(
                 vertx,
                 db,
@@ -76,7 +79,7 @@ class CommandLifecycleIT {
                 RESULT_TIMEOUT,
                 CLOCK,
                 new SimpleMeterRegistry(),
-                new CommandSigner(Duration.ofSeconds(30), CLOCK));
+                new CommandSigner(Duration.ofSeconds(30), KEYS, CLOCK));
     }
 
     @AfterAll

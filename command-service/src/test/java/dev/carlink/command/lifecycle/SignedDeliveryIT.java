@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.carlink.command.CommandSchema;
 import dev.carlink.command.TestClock;
+import dev.carlink.command.secrets.KeyRing;
 import dev.carlink.command.signing.CommandSigner;
 import dev.carlink.command.signing.SigningKeyView;
 import dev.carlink.command.signing.SigningKeys;
@@ -42,6 +43,8 @@ import org.junit.jupiter.api.Test;
  */
 class SignedDeliveryIT {
 
+    private static final KeyRing KEYS = KeyRing.generate();
+
     private static final String CAR = "SMCAR000000000501";
     private static final String OFFLINE_CAR = "SMCAR000000000502";
     private static final String ROTATING_CAR = "SMCAR000000000503";
@@ -64,7 +67,7 @@ class SignedDeliveryIT {
         CommandSchema.migrate(dataSource);
         vertx = Vertx.vertx();
         db = new Db(vertx, dataSource);
-        keys = new SigningKeys(db, CLOCK);
+        keys = new SigningKeys(db, KEYS, CLOCK);
         keys.ensureActive().await();
         try (Connection c = dataSource.getConnection();
                 Statement st = c.createStatement()) {
@@ -88,7 +91,7 @@ class SignedDeliveryIT {
                 Duration.ofSeconds(60),
                 CLOCK,
                 new SimpleMeterRegistry(),
-                new CommandSigner(VALIDITY, CLOCK));
+                new CommandSigner(VALIDITY, KEYS, CLOCK));
     }
 
     @AfterAll

@@ -7,6 +7,7 @@ import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.CommandServiceConfig.BootstrapUser;
 import dev.carlink.command.CommandServiceVerticle;
 import dev.carlink.command.TestClock;
+import dev.carlink.command.secrets.KeyRing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -72,7 +73,7 @@ class ScheduleApiIT {
                         CommandServiceConfig.Schedules.DEFAULT_BATCH_SIZE,
                         CommandServiceConfig.Schedules.DEFAULT_CLAIM_LEASE));
         CommandServiceVerticle verticle = new CommandServiceVerticle(
-                dataSource, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock);
+                dataSource, config, KeyRing.generate(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock);
         vertx.deployVerticle(verticle).await();
         port = verticle.actualHttpPort();
     }

@@ -13,6 +13,7 @@ import dev.carlink.command.lifecycle.CommandService;
 import dev.carlink.command.lifecycle.CommandSpec;
 import dev.carlink.command.lifecycle.CommandStatus;
 import dev.carlink.command.lifecycle.CommandType;
+import dev.carlink.command.secrets.KeyRing;
 import dev.carlink.command.signing.CommandSigner;
 import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.state.TelemetryClient;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.Test;
 
 /** The scheduler against a real PostgreSQL: what fires, what is skipped and why, and late or missed starts. */
 class SchedulerIT {
+
+    private static final KeyRing KEYS = KeyRing.generate();
 
     /** Monday 2026-06-01, 06:00 in Berlin. */
     private static final Instant MONDAY_0600 = Instant.parse("2026-06-01T04:00:00Z");
@@ -70,7 +73,7 @@ class SchedulerIT {
         vertx = Vertx.vertx();
         telemetry = FakeTelemetry.on(vertx);
         db = new Db(vertx, dataSource);
-        new SigningKeys(db, clock).ensureActive().await();
+        new SigningKeys(db, KEYS, clock).ensureActive().await();
         TelemetryClient telemetryClient = new TelemetryClient(vertx, Duration.ofSeconds(5));
         commands = new CommandService(
                 vertx,
@@ -81,7 +84,7 @@ class SchedulerIT {
                 Duration.ofSeconds(60),
                 clock,
                 new SimpleMeterRegistry(),
-                new CommandSigner(Duration.ofSeconds(30), clock));
+                new CommandSigner(Duration.ofSeconds(30), KEYS, clock));
         sync = new ScheduleSync(db, commands, new SimpleMeterRegistry());
         schedules = new ScheduleService(db, telemetryClient, new ScheduleCalculator(clock), clock, sync);
     }

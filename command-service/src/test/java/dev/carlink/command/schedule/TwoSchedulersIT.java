@@ -9,6 +9,7 @@ import dev.carlink.command.CommandServiceConfig;
 import dev.carlink.command.TestClock;
 import dev.carlink.command.lifecycle.CloudPreconditions;
 import dev.carlink.command.lifecycle.CommandService;
+import dev.carlink.command.secrets.KeyRing;
 import dev.carlink.command.signing.CommandSigner;
 import dev.carlink.command.signing.SigningKeys;
 import dev.carlink.command.state.TelemetryClient;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.Test;
  * database and race for 1,000 occurrences due at the same instant: each must be decided and fired exactly once.
  */
 class TwoSchedulersIT {
+
+    private static final KeyRing KEYS = KeyRing.generate();
 
     private static final int SCHEDULES = 1_000;
     private static final int BATCH = 50;
@@ -69,7 +72,7 @@ class TwoSchedulersIT {
             config.setMaximumPoolSize(8);
             HikariDataSource pool = new HikariDataSource(config);
             Db db = new Db(vertx, pool);
-            new SigningKeys(db, clock).ensureActive().await();
+            new SigningKeys(db, KEYS, clock).ensureActive().await();
             FakeTelemetry telemetry = FakeTelemetry.on(vertx);
             TelemetryClient client = new TelemetryClient(vertx, Duration.ofSeconds(30));
             SimpleMeterRegistry metrics = new SimpleMeterRegistry();
@@ -82,7 +85,7 @@ class TwoSchedulersIT {
                     Duration.ofSeconds(60),
                     clock,
                     metrics,
-                    new CommandSigner(Duration.ofSeconds(30), clock));
+                    new CommandSigner(Duration.ofSeconds(30), KEYS, clock));
             Scheduler scheduler = new Scheduler(
                     db,
                     client,

@@ -92,6 +92,8 @@ public final class ServerProcess implements AutoCloseable {
         } else {
             p.put("carlink.db.url", "jdbc:postgresql://127.0.0.1:" + postgres + "/postgres");
         }
+        // one key-encryption key for every server of the run: the ones on another's database need the same
+        p.put("carlink.secrets.kek-file", sharedKek(workDir).toString());
         p.put("carlink.db.pool-size", String.valueOf(poolSize));
         p.put("carlink.http.host", "127.0.0.1");
         p.put("carlink.http.port", String.valueOf(http));
@@ -118,6 +120,23 @@ public final class ServerProcess implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /** The run's key-encryption key file in {@code workDir}, written by the first server's start. */
+    private static synchronized Path sharedKek(Path workDir) {
+        Path file = workDir.resolve("kek.key").toAbsolutePath();
+        try {
+            Files.createDirectories(workDir);
+            if (!Files.exists(file)) {
+                Files.writeString(
+                        file,
+                        dev.carlink.command.secrets.KeyEncryptionKey.generate(new java.security.SecureRandom())
+                                .toBase64());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
     }
 
     /**
