@@ -194,7 +194,8 @@ class AuthorizationMatrixIT {
     @Test
     void everyCallerOfEveryOperation_getsTheAnswerOfTheMatrix_andRefusedCallersChangeNothing() throws Exception {
         Map<String, Map<String, Observed>> observed = new LinkedHashMap<>();
-        Map<String, String> before = fingerprint();
+        // what the set-up started (the command and schedule on their way to the car) has come to rest
+        Map<String, String> before = settledFingerprint();
         double unauthorizedBefore = rejected("unauthorized");
         double loginFailedBefore = rejected("login_failed");
 
@@ -451,6 +452,22 @@ class AuthorizationMatrixIT {
         }
         assertThat(out).as("tables found").containsKey("command.commands");
         return out;
+    }
+
+    /** A fingerprint that stayed the same for a second: nothing the set-up started is still writing. */
+    private static Map<String, String> settledFingerprint() throws Exception {
+        Map<String, String> last = fingerprint();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1_000);
+            Map<String, String> now = fingerprint();
+            if (now.equals(last)) {
+                return now;
+            }
+            log.info("set-up still writing: {}", changedTables(last, now));
+            last = now;
+        }
+        throw new AssertionError("the database did not come to rest within 30 s");
     }
 
     private static List<String> changedTables(Map<String, String> before, Map<String, String> after) {
