@@ -456,18 +456,20 @@ class AuthorizationMatrixIT {
 
     /** A fingerprint that stayed the same for a second: nothing the set-up started is still writing. */
     private static Map<String, String> settledFingerprint() throws Exception {
-        Map<String, String> last = fingerprint();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(1_000);
-            Map<String, String> now = fingerprint();
-            if (now.equals(last)) {
-                return now;
-            }
-            log.info("set-up still writing: {}", changedTables(last, now));
-            last = now;
-        }
-        throw new AssertionError("the database did not come to rest within 30 s");
+        List<Map<String, String>> last = new ArrayList<>(List.of(fingerprint()));
+        await().pollDelay(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> {
+                    Map<String, String> now = fingerprint();
+                    boolean settled = now.equals(last.get(0));
+                    if (!settled) {
+                        log.info("set-up still writing: {}", changedTables(last.get(0), now));
+                    }
+                    last.set(0, now);
+                    return settled;
+                });
+        return last.get(0);
     }
 
     private static List<String> changedTables(Map<String, String> before, Map<String, String> after) {

@@ -83,12 +83,7 @@ class SecretsEncryptedAtRestIT {
             try (CoapCar dtls = dtlsCar(system, car)) {
                 awaitOnline(system, alice, car.vin());
                 assertThat(climateStop(system, alice, car.vin())).contains("signed with key " + oldKey);
-                await().atMost(PATIENCE)
-                        .until(() -> system.count(
-                                        "SELECT count(*) FROM command.vehicles WHERE vin = ? AND trusted_key_id = ?",
-                                        car.vin(),
-                                        newKey)
-                                == 1);
+                awaitTrusts(system, car.vin(), newKey);
                 assertThat(climateStop(system, alice, car.vin())).contains("signed with key " + newKey);
                 assertThat(dtls.refused()).isZero();
             }
@@ -202,12 +197,7 @@ class SecretsEncryptedAtRestIT {
             try (CoapCar dtls = dtlsCar(system, car)) {
                 awaitOnline(system, alice, car.vin());
                 climateStop(system, alice, car.vin());
-                await().atMost(PATIENCE)
-                        .until(() -> system.count(
-                                        "SELECT count(*) FROM command.vehicles WHERE vin = ? AND trusted_key_id = ?",
-                                        car.vin(),
-                                        newKey)
-                                == 1);
+                awaitTrusts(system, car.vin(), newKey);
                 assertThat(climateStop(system, alice, car.vin())).contains("signed with key " + newKey);
             }
         }
@@ -320,6 +310,16 @@ class SecretsEncryptedAtRestIT {
     }
 
     /** A climate stop for the car, awaited to SUCCEEDED; its transitions as JSON text. */
+    /** Waits until the car has learned, from a signed command, to trust {@code keyId}. */
+    private static void awaitTrusts(TestSystem system, String vin, String keyId) {
+        await().atMost(PATIENCE)
+                .until(() -> system.count(
+                                "SELECT count(*) FROM command.vehicles WHERE vin = ? AND trusted_key_id = ?",
+                                vin,
+                                keyId)
+                        == 1);
+    }
+
     private static String climateStop(TestSystem system, String token, String vin) {
         String path = system.requestCommand(token, vin, "{\"type\":\"CLIMATE_STOP\"}");
         JsonObject[] command = new JsonObject[1];
